@@ -1,0 +1,193 @@
+package dev.vitals.agent.http;
+
+import dev.vitals.agent.logging.AgentLog;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+
+/**
+ * The agent's embedded HTTP server: Undertow on two I/O threads and a small worker pool, all
+ * daemons named {@code vitals-http …}, so it never keeps the JVM alive and is easy to tell apart
+ * in a thread dump.
+ *
+ * <p>Every request passes {@link Auth} first, then the router; handlers run on worker threads
+ * ({@link BlockingHandler}) so that a slow one never stalls the I/O threads.
+ *
+ * <p>Concurrency: started and stopped by the agent's start/stop thread only.
+ */
+public final class Server implements AutoCloseable {
+
+    /** I/O threads: two are plenty for an API polled by a few people and a scraper. */
+    private static final int IO_THREADS = 2;
+    /** Worker threads: bounds how many requests are served at once. */
+    private static final int WORKER_THREADS = 4;
+    /** Requests waiting for a worker beyond which new ones are refused, bounding memory under a flood. */
+    private static final int QUEUED_REQUESTS = 256;
+    /** I/O buffer size: the API's requests and responses are small. */
+    private static final int BUFFER_BYTES = 8 * 1024;
+    /** How long a stop waits for the server's threads to end. */
+    private static final long STOP_WAIT_MILLIS = 5_000;
+    /** Largest request body accepted; bigger ones get a 413 before any handler runs. */
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+    /** Paths served without a token. */
+    private static final Set<String> PUBLIC_PATHS = Set.of("/api/v1/health");
+
+    private final Undertow undertow;
+    private final XnioWorker worker;
+    private final ThreadPoolExecutor tasks;
+    private final String url;
+
+    private Server(Undertow undertow, XnioWorker worker, ThreadPoolExecutor tasks, String url) {
+        this.undertow = undertow;
+        this.worker = worker;
+        this.tasks = tasks;
+        this.url = url;
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @throws RefusedException when the configuration is unsafe (a non-loopback bind without a
+     *     configured token) or the address cannot be bound
+     */
+    public static Server start(String bind, int port, String token, boolean tokenConfigured, List<Routes> routes,
+            Responses responses) throws RefusedException {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new RefusedException("cannot resolve bind address '" + bind + "'; set bind to an IP address such as 127.0.0.1");
+        }
+        if (!address.isLoopbackAddress() && !tokenConfigured) {
+            throw new RefusedException("refusing to serve on non-loopback address " + bind
+                    + " with a generated token; configure a token (token=...) to expose the API beyond this machine,"
+                    + " or bind to 127.0.0.1");
+        }
+        RoutingHandler routing = Handlers.routing();
+        for (Routes r : routes) {
+            r.register(routing);
+        }
+        routing.setFallbackHandler(exchange -> responses.error(exchange, 404, "not_found",
+                "no such resource: " + exchange.getRequestPath() + "; the API is under /api/v1/", null));
+        routing.setInvalidMethodHandler(exchange -> responses.error(exchange, 405, "method_not_allowed",
+                exchange.getRequestMethod() + " is not supported on " + exchange.getRequestPath(), null));
+        HttpHandler root = new Auth(token, PUBLIC_PATHS, responses, new BlockingHandler(routing));
+
+        ThreadPoolExecutor tasks = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(QUEUED_REQUESTS), new NamedDaemons("vitals-http-worker-"));
+        tasks.allowCoreThreadTimeOut(true);
+        XnioWorker worker;
+        try {
+            // Our own task pool rather than XNIO's default (JBoss Threads' EnhancedQueueExecutor),
+            // which registers an MBean in the platform MBean server and uses sun.misc.Unsafe, for
+            // which Java 23+ prints a warning on the application's stderr.
+            worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorkerBuilder()
+                    .setWorkerName("vitals-http")
+                    .setWorkerIoThreads(IO_THREADS)
+                    // XNIO threads are non-daemon by default and would keep the JVM alive after main ends.
+                    .setDaemon(true)
+                    .setExternalExecutorService(tasks)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            tasks.shutdownNow();
+            throw new RefusedException("cannot create the HTTP worker threads: " + e.getMessage());
+        }
+        Undertow undertow = Undertow.builder()
+                .addHttpListener(port, address.getHostAddress())
+                .setWorker(worker)
+                // Heap buffers: the API's payloads are small, and heap memory goes away with us on detach.
+                .setDirectBuffers(false)
+                .setBufferSize(BUFFER_BYTES)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY_BYTES)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
+                .setHandler(root)
+                .build();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            stopQuietly(undertow, worker, tasks);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new RefusedException("cannot listen on " + bind + ":" + port + " (" + cause.getMessage()
+                    + "); choose another port (port=0 picks a free one)");
+        }
+        InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+        String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return new Server(undertow, worker, tasks, "http://" + host + ":" + bound.getPort() + "/");
+    }
+
+    /** The base URL, ending in {@code /}. */
+    public String url() {
+        return url;
+    }
+
+    /** Stops listening, then waits briefly for the I/O and worker threads to end (detach wants them gone). */
+    @Override
+    public void close() {
+        stopQuietly(undertow, worker, tasks);
+        try {
+            if (!worker.awaitTermination(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                    || !tasks.awaitTermination(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                AgentLog.warn("HTTP threads still running " + STOP_WAIT_MILLIS + " ms after stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void stopQuietly(Undertow undertow, XnioWorker worker, ThreadPoolExecutor tasks) {
+        try {
+            undertow.stop();
+        } catch (RuntimeException e) {
+            AgentLog.warn("stopping the HTTP server failed: " + e);
+        }
+        // Undertow leaves a worker it was given running: it is ours to stop.
+        worker.shutdownNow();
+        tasks.shutdownNow();
+    }
+
+    /** Daemon threads with our name prefix and no context class loader. */
+    private static final class NamedDaemons implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger next = new AtomicInteger(1);
+
+        NamedDaemons(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, prefix + next.getAndIncrement());
+            thread.setDaemon(true);
+            thread.setContextClassLoader(null);
+            return thread;
+        }
+    }
+
+    /** The server did not start; the message says why and what to change. */
+    public static final class RefusedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String message) {
+            super(message);
+        }
+    }
+}

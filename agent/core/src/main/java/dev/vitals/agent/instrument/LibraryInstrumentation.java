@@ -1,0 +1,23 @@
+package dev.vitals.agent.instrument;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/**
+ * One instrumented library: which classes (matched by name, so the agent never bundles the
+ * library) and which advice. Implementations are {@code XxxInstrumentation} classes holding
+ * matchers and nested advice only.
+ */
+public interface LibraryInstrumentation {
+
+    /** Short name shown in {@code /api/v1/health}, such as {@code hikaricp}. */
+    String name();
+
+    /** What must be loaded for this to apply, for the "skipped" reason. */
+    String targetDescription();
+
+    /** Whether {@code typeName} is one of this instrumentation's targets. */
+    boolean targets(String typeName);
+
+    /** Adds this instrumentation's type matchers and advice. */
+    AgentBuilder extend(AgentBuilder builder);
+}

@@ -1,0 +1,55 @@
+package dev.vitals.agent.instrument;
+
+import dev.vitals.agent.bridge.Hooks;
+import dev.vitals.agent.bridge.PoolListener;
+import dev.vitals.agent.hikari.HikariInstrumentation;
+import dev.vitals.agent.hikari.HikariRecorder;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Everything that listens inside the application: the recorders, plugged into the bridge, and
+ * the instrumentation that feeds them. {@link #close()} unplugs it all (detach).
+ *
+ * <p>Class-loading note: this is the first class of ours that names bridge types, and it must
+ * only be loaded once {@link BridgeInstaller} has put the bridge in the bootstrap loader (the
+ * verifier resolves those types when it checks this class).
+ */
+public final class Probes implements AutoCloseable {
+
+    private final HikariRecorder hikari;
+    private final Instrumenter instrumenter;
+
+    public Probes(Instrumentation inst, Consumer<ClassFileTransformer> gate, Clock clock)
+            throws ReflectiveOperationException {
+        hikari = new HikariRecorder(new HelperInjector(inst), clock);
+        // Recorders go in before the transformer: advice may run the moment a class is changed.
+        Hooks.pools = hikari;
+        Instrumenter installed;
+        try {
+            installed = new Instrumenter(inst, gate, List.of(new HikariInstrumentation()));
+        } catch (RuntimeException | Error e) {
+            Hooks.pools = PoolListener.NONE;
+            throw e;
+        }
+        instrumenter = installed;
+    }
+
+    public HikariRecorder hikari() {
+        return hikari;
+    }
+
+    public List<HookStatus> statuses() {
+        return instrumenter.statuses();
+    }
+
+    /** Silences the bridge, then restores every class we changed. */
+    @Override
+    public void close() {
+        Hooks.pools = PoolListener.NONE;
+        instrumenter.close();
+    }
+}
