@@ -93,7 +93,7 @@ public final class VitalsRuntime implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Probes probes;
         try {
-            probes = new Probes(inst, gate, clock);
+            probes = new Probes(inst, gate, config, clock);
         } catch (ReflectiveOperationException | RuntimeException e) {
             AgentLog.error("cannot install instrumentation: " + e + "; instrumentation is off");
             System.setProperty(ERROR_PROPERTY, "cannot install instrumentation: " + e);

@@ -1,5 +1,6 @@
 package dev.vitals.agent.instrument;
 
+import dev.vitals.agent.AgentConfig;
 import dev.vitals.agent.bridge.Hooks;
 import dev.vitals.agent.bridge.PoolListener;
 import dev.vitals.agent.hikari.HikariInstrumentation;
@@ -7,6 +8,7 @@ import dev.vitals.agent.hikari.HikariRecorder;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -20,19 +22,31 @@ import java.util.function.Consumer;
  */
 public final class Probes implements AutoCloseable {
 
+    private final List<Runnable> silencers = new ArrayList<>();
     private final HikariRecorder hikari;
     private final Instrumenter instrumenter;
 
-    public Probes(Instrumentation inst, Consumer<ClassFileTransformer> gate, Clock clock)
+    /**
+     * Builds each feature's recorder, plugs it into the bridge, and installs all instrumentation
+     * at once. Each feature is one block below: recorder, bridge field, silencer, instrumentation.
+     */
+    public Probes(Instrumentation inst, Consumer<ClassFileTransformer> gate, AgentConfig config, Clock clock)
             throws ReflectiveOperationException {
-        hikari = new HikariRecorder(new HelperInjector(inst), clock);
+        HelperInjector injector = new HelperInjector(inst);
+        List<LibraryInstrumentation> libraries = new ArrayList<>();
         // Recorders go in before the transformer: advice may run the moment a class is changed.
+
+        // HikariCP pools.
+        hikari = new HikariRecorder(injector, clock);
         Hooks.pools = hikari;
+        silencers.add(() -> Hooks.pools = PoolListener.NONE);
+        libraries.add(new HikariInstrumentation());
+
         Instrumenter installed;
         try {
-            installed = new Instrumenter(inst, gate, List.of(new HikariInstrumentation()));
+            installed = new Instrumenter(inst, gate, libraries);
         } catch (RuntimeException | Error e) {
-            Hooks.pools = PoolListener.NONE;
+            silence();
             throw e;
         }
         instrumenter = installed;
@@ -49,7 +63,11 @@ public final class Probes implements AutoCloseable {
     /** Silences the bridge, then restores every class we changed. */
     @Override
     public void close() {
-        Hooks.pools = PoolListener.NONE;
+        silence();
         instrumenter.close();
+    }
+
+    private void silence() {
+        silencers.forEach(Runnable::run);
     }
 }
