@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Reads commands from standard input, one per line: {@code stop}, {@code truth}, {@code exit}.
+ * Reads commands from standard input, one per line: {@code start} (after {@code --start-paused}),
+ * {@code stop}, {@code truth}, {@code exit}.
  *
  * <p>Runs on its own daemon thread, {@code sample-commands}, and executes each command on it, so
  * commands run one at a time in the order given. End of input ends only this reader, never the
@@ -48,6 +49,7 @@ final class CommandReader {
     private void execute(String command) {
         switch (command) {
             case "" -> { }
+            case "start" -> run.start();
             case "stop" -> run.stop();
             case "truth" -> {
                 if (!publisher.enabled()) {
@@ -60,7 +62,7 @@ final class CommandReader {
                 run.stop();
                 run.requestExit(0);
             }
-            default -> System.err.println("sample-app: unknown command '" + command + "'; commands: stop, truth, exit");
+            default -> System.err.println("sample-app: unknown command '" + command + "'; commands: start, stop, truth, exit");
         }
     }
 }

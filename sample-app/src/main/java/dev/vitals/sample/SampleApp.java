@@ -121,9 +121,14 @@ public final class SampleApp {
         // A SIGTERM or Ctrl-C still leaves a final, consistent truth file behind.
         SampleRun stopping = run;
         Runtime.getRuntime().addShutdownHook(new Thread(stopping::stop, "sample-shutdown"));
-        run.start();
+        if (options.startPaused()) {
+            // The truth as set-up left it: a test that attaches now compares against what follows.
+            publisher.publish();
+        } else {
+            run.start();
+        }
         System.out.println("sample-app ready pid=" + ProcessHandle.current().pid()
-                + " scenario=" + options.scenario().cliName());
+                + " scenario=" + options.scenario().cliName() + (options.startPaused() ? " paused" : ""));
         System.out.flush();
         new CommandReader(System.in, run, publisher).start();
         try {

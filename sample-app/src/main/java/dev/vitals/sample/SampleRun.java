@@ -40,6 +40,7 @@ final class SampleRun {
     private final CountDownLatch exitRequested = new CountDownLatch(1);
     private volatile int exitCode;
     private ScheduledFuture<?> periodicTruth;
+    private boolean started;
     private boolean stopped;
 
     /**
@@ -66,8 +67,15 @@ final class SampleRun {
         this.timer = executor;
     }
 
-    /** Starts the workers, writes the first truth, and schedules the periodic writes and the end. */
+    /**
+     * Starts the workers, writes the first truth, and schedules the periodic writes and the end.
+     * Only the first call does anything.
+     */
     synchronized void start() {
+        if (started || stopped) {
+            return;
+        }
+        started = true;
         truth.phase(Phase.RUNNING);
         workers.start();
         publisher.publish();

@@ -27,6 +27,26 @@ public final class Requirements {
         return home;
     }
 
+    /** Where the PostgreSQL tests connect: this machine's server, database {@code test}, trust auth. */
+    public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    /**
+     * The JDBC URL of the local PostgreSQL ({@value #POSTGRES_URL}, user {@code postgres}), or skips /
+     * fails the calling test when nothing listens on 127.0.0.1:5432.
+     */
+    public static String postgres() {
+        boolean up;
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", 5432), 2_000);
+            up = true;
+        } catch (java.io.IOException e) {
+            up = false;
+        }
+        require("PostgreSQL", up, "nothing answers on 127.0.0.1:5432; start PostgreSQL (database 'test', user "
+                + "'postgres', trust auth on loopback)");
+        return POSTGRES_URL;
+    }
+
     /**
      * Skips the calling test when {@code available} is false, or fails it when every requirement
      * is mandatory ({@value #REQUIRE_ALL_ENV}=true).

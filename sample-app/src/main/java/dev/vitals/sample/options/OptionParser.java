@@ -38,14 +38,14 @@ public final class OptionParser {
             "--truth-interval", "a duration of at least 50ms " + DURATION_FORMS);
 
     /** Options that are switches: giving a value to them is an error. */
-    private static final List<String> FLAGS = List.of("--exit-after-duration");
+    private static final List<String> FLAGS = List.of("--exit-after-duration", "--start-paused");
 
     /** Parses {@code args}; never returns partially validated options. */
     public Options parse(String[] args) throws UsageException {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             // Help wins over every other argument, valid or not: the user is asking how to call us.
             return new Options(Options.DEFAULT_JDBC_URL, Optional.empty(), Optional.empty(), Scenario.STEADY,
-                    Scenario.STEADY.defaultThreads(), Scenario.STEADY.defaultPoolSize(), Optional.empty(), false,
+                    Scenario.STEADY.defaultThreads(), Scenario.STEADY.defaultPoolSize(), Optional.empty(), false, false,
                     Optional.empty(), Options.DEFAULT_TRUTH_INTERVAL, true);
         }
         Map<String, String> given = new HashMap<>();
@@ -130,7 +130,8 @@ public final class OptionParser {
         return new Options(jdbcUrl,
                 Optional.ofNullable(given.get("--user")),
                 Optional.ofNullable(given.get("--password")),
-                scenario, threads, poolSize, duration, exitAfterDuration, truthFile, truthInterval, false);
+                scenario, threads, poolSize, duration, exitAfterDuration, given.containsKey("--start-paused"), truthFile,
+                truthInterval, false);
     }
 
     private static int wholeNumber(Map<String, String> given, String name, int max, int fallback)
@@ -168,6 +169,7 @@ public final class OptionParser {
                   --pool-size N           orders-pool maximum size, 1 to %d (default: 3 for pool-starvation, else 10)
                   --duration D            run the workload for D (500ms, 10s, 5m, 1h), then idle (default: until stopped)
                   --exit-after-duration   exit instead of idling when --duration has elapsed
+                  --start-paused          open the pools and caches, then wait for the 'start' command
                   --truth-file FILE       write the ground truth JSON here (atomically)
                   --truth-interval D      rewrite the truth file every D, at least 50ms (default: 1s)
                   -h, --help              print this help and exit

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param poolSize          {@code orders-pool}'s maximum size
  * @param duration          how long the workload runs; empty means until stopped
  * @param exitAfterDuration exit the JVM when {@code duration} has elapsed instead of idling
+ * @param startPaused       set everything up but start the workload only on the {@code start} command
  * @param truthFile         where the ground truth JSON is written; empty means nowhere
  * @param truthInterval     how often the truth file is rewritten while the app runs
  * @param help              {@code --help} was given: print usage and exit 0, nothing else
@@ -32,6 +33,7 @@ public record Options(
         int poolSize,
         Optional<Duration> duration,
         boolean exitAfterDuration,
+        boolean startPaused,
         Optional<Path> truthFile,
         Duration truthInterval,
         boolean help) {
