@@ -47,6 +47,22 @@ public final class Artifacts {
     }
 
     /** The home of the second JDK (may not exist: see {@link Requirements#java25()}). */
+    /** The HikariCP test app's plain jar followed by its private {@code lib/} (see apps/pool-app). */
+    public static List<String> poolAppClasspath() {
+        Path dir = path("vitals.poolapp.dir");
+        return List.of(dir.resolve("vitals-pool-app.jar").toString(), dir.resolve("lib").resolve("*").toString());
+    }
+
+    /** The HikariCP test app as a Spring Boot executable jar (nested jars). */
+    public static Path poolAppBootJar() {
+        return path("vitals.poolapp.dir").resolve("vitals-pool-app-boot.jar");
+    }
+
+    /** The OpenTelemetry Java agent jar, copied next to the pool app by its build. */
+    public static Path openTelemetryAgent() {
+        return path("vitals.poolapp.dir").resolve("otel").resolve("opentelemetry-javaagent.jar");
+    }
+
     public static Path java25Home() {
         return path("vitals.java25.home");
     }
