@@ -14,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
  * commands read from stdin, one a line:
  * <ul>
  *   <li>{@code prop <name>} prints {@code prop <name>=<value>}, or {@code prop <name> unset};
+ *   <li>{@code logmanager} prints {@code logmanager created-by=<thread>} when JUL was initialised
+ *       with {@link RecordingLogManager}, or {@code logmanager created-by=none};
  *   <li>{@code exit} exits with status 0.
  * </ul>
  * When stdin ends it keeps running until it is killed.
@@ -41,6 +43,10 @@ public final class IdleApp {
                 String name = command.substring("prop ".length()).trim();
                 String value = System.getProperty(name);
                 System.out.println(value == null ? "prop " + name + " unset" : "prop " + name + "=" + value);
+            } else if (command.equals("logmanager")) {
+                // The property, not a field of RecordingLogManager: that would initialise JUL here.
+                String by = System.getProperty("vitals.it.logmanager.created-by");
+                System.out.println("logmanager created-by=" + (by == null ? "none" : by.replace("\n", " | ")));
             } else if (!command.isEmpty()) {
                 System.out.println("unknown command: " + command);
             }
