@@ -74,6 +74,10 @@ class PoolAccuracyIT {
         JsonNode pool = pool(vitals, POOL);
 
         assertThat(pool.path("since_attach").asBoolean()).as("%s", pool).isTrue();
+        // Connections lent before the attach carry no borrow time; their release must not show up
+        // as an hours-long usage. The scenario holds connections for at most half a second.
+        assertThat(pool.path("max_wait_time").asDouble()).as("%s", pool).isLessThan(1.0);
+        assertThat(pool.path("p99_usage_time").asDouble()).as("%s", pool).isLessThan(1.0);
         assertThat(pool.path("borrows").asLong()).as("%s", pool)
                 .isEqualTo(after.path("borrows").asLong() - before.path("borrows").asLong());
         assertThat(pool.path("pool_exhausted_count").asLong()).as("%s", pool)

@@ -77,7 +77,7 @@ public final class HikariRecorder implements PoolListener {
     @Override
     public void recordUsage(int poolId, long millis) {
         PoolRecord record = record(poolId);
-        if (record != null) {
+        if (record != null && millis < record.implausibleUsageMillis) {
             record.usageNanos.record(millis * 1_000_000L);
         }
     }
@@ -131,7 +131,11 @@ public final class HikariRecorder implements PoolListener {
         }
     }
 
-    /** A pool that existed before us: register it and chain the tracker it already has. */
+    /**
+     * A pool that existed before us: register it and chain the tracker it already has. Other
+     * threads borrowing meanwhile wait on this lock, and the pool is marked seen only once our
+     * tracker is in, so no borrow slips through with the old tracker.
+     */
     private synchronized void discover(Object pool) {
         if (records.containsKey(pool)) {
             seen.add(pool);
@@ -143,15 +147,22 @@ public final class HikariRecorder implements PoolListener {
         }
         try {
             Object existing = existingTracker(pool);
+            // Connections lent before our tracker went in have no borrow time: HikariCP reports their
+            // usage as the whole clock reading. Its clock is System.nanoTime() in milliseconds (or
+            // the wall clock, which is larger still), so anything from here on up is not a usage.
+            record.implausibleUsageMillis = System.nanoTime() / 1_000_000L;
             Object factory = newFactory(pool, record.id, null, existing);
             Class<?> factoryType = Class.forName(FACTORY_TYPE, false, pool.getClass().getClassLoader());
             pool.getClass().getMethod("setMetricsTrackerFactory", factoryType).invoke(pool, factory);
         } catch (Throwable t) {
             problem("found pool " + pool + " but cannot chain its metrics tracker (" + t
                     + "); it is reported without wait and usage times");
+        } finally {
+            seen.add(pool);
         }
     }
 
+    /** Registers the pool; a pool HikariCP is building (not {@code sinceAttach}) is seen at once. */
     private synchronized PoolRecord register(Object pool, boolean sinceAttach) {
         PoolRecord record = records.get(pool);
         if (record == null) {
@@ -164,7 +175,9 @@ public final class HikariRecorder implements PoolListener {
             byId.set(record.id, record);
             records.put(pool, record);
         }
-        seen.add(pool);
+        if (!sinceAttach) {
+            seen.add(pool);
+        }
         return record;
     }
 

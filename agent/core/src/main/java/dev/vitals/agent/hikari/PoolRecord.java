@@ -23,6 +23,11 @@ final class PoolRecord {
     final LongAdder timeouts = new LongAdder();
     final LongAdder created = new LongAdder();
     volatile boolean closed;
+    /**
+     * Usage reports at or above this are not usages (see {@code HikariRecorder.discover}); only
+     * pools found after an attach set it.
+     */
+    volatile long implausibleUsageMillis = Long.MAX_VALUE;
 
     PoolRecord(int id, Object pool, Instant firstSeen, boolean sinceAttach) {
         this.id = id;
