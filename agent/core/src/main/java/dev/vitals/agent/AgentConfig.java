@@ -1,5 +1,6 @@
 package dev.vitals.agent;
 
+import dev.vitals.agent.caffeine.CacheNames;
 import dev.vitals.agent.logging.AgentLog;
 import java.io.IOException;
 import java.io.Reader;
@@ -80,6 +81,13 @@ public final class AgentConfig {
     static final String CONFIG = "config";
     static final String LOG_FILE = "log.file";
     static final String LOG_LEVEL = "log.level";
+    static final String SQL_MAX_STATEMENTS = "sql.max_statements";
+    static final String SQL_SLOW_THRESHOLD = "sql.slow_threshold";
+    static final String CACHES_NAMES = "caches.names";
+
+    /** Bounds of {@code sql.max_statements}: each key costs about 6 KB of heap. */
+    static final int MIN_SQL_STATEMENTS = 10;
+    static final int MAX_SQL_STATEMENTS = 100_000;
 
     /** Every key, in the order they are resolved (state.dir's default needs app.name). */
     private static final List<Key<?>> KEYS = List.of(
@@ -89,7 +97,10 @@ public final class AgentConfig {
             new Key<>(APP_NAME_KEY, any -> null, AgentConfig::parseAppName),
             new Key<>(STATE_DIR, resolved -> null, AgentConfig::parsePath),
             new Key<>(LOG_FILE, any -> "", AgentConfig::parseOptionalPath),
-            new Key<>(LOG_LEVEL, any -> "info", AgentConfig::parseLevel));
+            new Key<>(LOG_LEVEL, any -> "info", AgentConfig::parseLevel),
+            new Key<>(SQL_MAX_STATEMENTS, any -> "1000", AgentConfig::parseSqlMaxStatements),
+            new Key<>(SQL_SLOW_THRESHOLD, any -> "1s", AgentConfig::parsePositiveDuration),
+            new Key<>(CACHES_NAMES, any -> "", AgentConfig::parseCacheNames));
 
     private final Map<String, Object> values;
     private final Map<String, Setting> settings;
@@ -368,6 +379,39 @@ public final class AgentConfig {
         return level;
     }
 
+    private static Integer parseSqlMaxStatements(String text) throws Invalid {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= MIN_SQL_STATEMENTS && value <= MAX_SQL_STATEMENTS) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below with the accepted range.
+        }
+        throw new Invalid("expected a whole number " + MIN_SQL_STATEMENTS + ".." + MAX_SQL_STATEMENTS);
+    }
+
+    private static Duration parsePositiveDuration(String text) throws Invalid {
+        Duration duration;
+        try {
+            duration = parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(e.getMessage());
+        }
+        if (duration.isZero()) {
+            throw new Invalid("expected a duration above zero, such as 500ms or 1s");
+        }
+        return duration;
+    }
+
+    private static Map<String, String> parseCacheNames(String text) throws Invalid {
+        try {
+            return CacheNames.parseOverrides(text);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(e.getMessage());
+        }
+    }
+
     /**
      * Parses a duration written {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or {@code 2d}.
      *
@@ -444,6 +488,22 @@ public final class AgentConfig {
 
     public AgentLog.Level logLevel() {
         return (AgentLog.Level) values.get(LOG_LEVEL);
+    }
+
+    /** Normalized SQL statements tracked before the rest fold into an {@code other} entry per data source. */
+    public int sqlMaxStatements() {
+        return (Integer) values.get(SQL_MAX_STATEMENTS);
+    }
+
+    /** Statement executions at least this long go to the slow-query log. */
+    public Duration sqlSlowThreshold() {
+        return (Duration) values.get(SQL_SLOW_THRESHOLD);
+    }
+
+    /** Cache names by site ({@code OrderService.customers}, {@code OrderService:42}) or default name; empty if none. */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> cacheNames() {
+        return (Map<String, String>) values.get(CACHES_NAMES);
     }
 
     /** Every effective setting with its source, in a stable order; {@code config} first if set. */

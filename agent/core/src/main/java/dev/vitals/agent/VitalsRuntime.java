@@ -1,5 +1,6 @@
 package dev.vitals.agent;
 
+import dev.vitals.agent.http.CacheRoutes;
 import dev.vitals.agent.http.ConfigRoutes;
 import dev.vitals.agent.http.HealthRoutes;
 import dev.vitals.agent.http.Responses;
@@ -8,6 +9,8 @@ import dev.vitals.agent.http.Server;
 import dev.vitals.agent.http.TokenFile;
 import dev.vitals.agent.instrument.BridgeInstaller;
 import dev.vitals.agent.http.PoolRoutes;
+import dev.vitals.agent.http.QueryRoutes;
+import dev.vitals.agent.http.DataSourceRoutes;
 import dev.vitals.agent.instrument.Probes;
 import dev.vitals.agent.logging.AgentLog;
 import java.io.IOException;
@@ -106,7 +109,10 @@ public final class VitalsRuntime implements AutoCloseable {
         List<Routes> routes = List.of(
                 new HealthRoutes(info, probes::statuses, responses),
                 new ConfigRoutes(config, responses),
-                new PoolRoutes(probes.hikari(), clock, responses));
+                new PoolRoutes(probes.hikari(), clock, responses),
+                new QueryRoutes(probes.statements(), clock, responses),
+                new DataSourceRoutes(probes.dataSources(), clock, responses),
+                new CacheRoutes(probes.caches(), clock, responses));
 
         String token = config.token() != null ? config.token() : TokenFile.generate();
         Server server;

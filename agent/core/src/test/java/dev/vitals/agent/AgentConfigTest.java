@@ -70,14 +70,48 @@ class AgentConfigTest {
         "app.name=a b   | invalid value 'a b' for 'app.name' (from the agent arguments): expected 1 to 64 letters, digits, '.', '_' or '-'; using the default 'OrderService'",
         "log.level=loud | invalid value 'loud' for 'log.level' (from the agent arguments): expected one of error, warn, info, debug; using the default 'info'",
         "bind=a/b       | invalid value 'a/b' for 'bind' (from the agent arguments): expected an IP address or host name, such as 127.0.0.1, ::1 or 0.0.0.0; using the default '127.0.0.1'",
-        "colour=red     | unknown configuration key 'colour' in the agent arguments; known keys: port, bind, token, app.name, state.dir, log.file, log.level, config",
+        "colour=red     | unknown configuration key 'colour' in the agent arguments; known keys: port, bind, token, app.name, state.dir, log.file, log.level, sql.max_statements, sql.slow_threshold, caches.names, config",
         "justaword      | agent argument 'justaword' is not key=value (example: port=9797,token=...)",
+        "sql.max_statements=9      | invalid value '9' for 'sql.max_statements' (from the agent arguments): expected a whole number 10..100000; using the default '1000'",
+        "sql.max_statements=100001 | invalid value '100001' for 'sql.max_statements' (from the agent arguments): expected a whole number 10..100000; using the default '1000'",
+        "sql.max_statements=lots   | invalid value 'lots' for 'sql.max_statements' (from the agent arguments): expected a whole number 10..100000; using the default '1000'",
+        "sql.slow_threshold=0s     | invalid value '0s' for 'sql.slow_threshold' (from the agent arguments): expected a duration above zero, such as 500ms or 1s; using the default '1s'",
+        "sql.slow_threshold=1 sec  | invalid value '1 sec' for 'sql.slow_threshold' (from the agent arguments): expected a duration such as 500ms, 10s, 5m, 1h or 2d; using the default '1s'",
+        "caches.names=Orders.x     | invalid value 'Orders.x' for 'caches.names' (from the agent arguments): expected site=name pairs separated by ';', such as OrderService.customers=customers;PriceService:42=prices (a site is Class.field, Class:line or a cache's default name; a name is 1 to 64 letters, digits, '.', '_', ':' or '-'); using the default (none)",
+        "caches.names=a=x;a=y      | invalid value 'a=x;a=y' for 'caches.names' (from the agent arguments): the site a is named twice; expected site=name pairs separated by ';', such as OrderService.customers=customers;PriceService:42=prices (a site is Class.field, Class:line or a cache's default name; a name is 1 to 64 letters, digits, '.', '_', ':' or '-'); using the default (none)",
     })
     void badArgumentsAreReportedAndDefaultsUsed(String args, String warning) {
         AgentConfig config = load(args, Map.of(), Map.of());
 
         assertThat(config.warnings()).containsExactly(warning);
         assertThat(config.port()).isEqualTo(9797);
+    }
+
+    @Test
+    void sqlSettingsHaveDefaultsAndAcceptTheirRange() {
+        AgentConfig defaults = load(null, Map.of(), Map.of());
+        AgentConfig given = load("sql.max_statements=10,sql.slow_threshold=250ms", Map.of(), Map.of());
+        AgentConfig largest = load("sql.max_statements=100000", Map.of(), Map.of());
+
+        assertThat(defaults.sqlMaxStatements()).isEqualTo(1000);
+        assertThat(defaults.sqlSlowThreshold()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(given.sqlMaxStatements()).isEqualTo(10);
+        assertThat(given.sqlSlowThreshold()).isEqualTo(Duration.ofMillis(250));
+        assertThat(largest.sqlMaxStatements()).isEqualTo(100_000);
+        assertThat(given.warnings()).isEmpty();
+        assertThat(largest.warnings()).isEmpty();
+    }
+
+    @Test
+    void cacheNamesAreSitesAndNamesAndEmptyByDefault() {
+        assertThat(load(null, Map.of(), Map.of()).cacheNames()).isEmpty();
+
+        AgentConfig given = load("caches.names=OrderService.customers=customers;PriceService:42=prices", Map.of(),
+                Map.of());
+
+        assertThat(given.cacheNames()).containsExactly(Map.entry("OrderService.customers", "customers"),
+                Map.entry("PriceService:42", "prices"));
+        assertThat(given.warnings()).isEmpty();
     }
 
     @Test
@@ -107,7 +141,7 @@ class AgentConfigTest {
         AgentConfig config = load("config=" + file, Map.of(), Map.of());
 
         assertThat(config.warnings()).containsExactly("unknown configuration key 'prot' in the file " + file
-                + "; known keys: port, bind, token, app.name, state.dir, log.file, log.level, config");
+                + "; known keys: port, bind, token, app.name, state.dir, log.file, log.level, sql.max_statements, sql.slow_threshold, caches.names, config");
     }
 
     @Test

@@ -22,10 +22,19 @@ public final class Hooks {
      * bootstrap class path cannot shrink), so an agent attaching after a detach checks that the
      * bridge already there is the one it was built against, and refuses to start otherwise.
      */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** HikariCP pools: installed by the agent core, {@link PoolListener#NONE} otherwise. */
     public static volatile PoolListener pools = PoolListener.NONE;
+
+    /** JDBC statements: installed by the agent core, {@link StatementListener#NONE} otherwise. */
+    public static volatile StatementListener statements = StatementListener.NONE;
+
+    /** Data sources other than HikariCP's: installed by the agent core, {@link DataSourceListener#NONE} otherwise. */
+    public static volatile DataSourceListener dataSources = DataSourceListener.NONE;
+
+    /** Caffeine caches: installed by the agent core, {@link CacheListener#NONE} otherwise. */
+    public static volatile CacheListener caches = CacheListener.NONE;
 
     private Hooks() {
     }

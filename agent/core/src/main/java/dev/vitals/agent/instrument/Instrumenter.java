@@ -78,7 +78,7 @@ public final class Instrumenter implements AutoCloseable {
     private List<Class<?>> loadedTargets() {
         List<Class<?>> targets = new ArrayList<>();
         for (Class<?> type : inst.getAllLoadedClasses()) {
-            if (owner(type.getName()) != null && inst.isModifiableClass(type)) {
+            if (ownsLoaded(type) && inst.isModifiableClass(type)) {
                 targets.add(type);
             }
         }
@@ -117,6 +117,24 @@ public final class Instrumenter implements AutoCloseable {
         retransform(changed);
     }
 
+    private boolean ownsLoaded(Class<?> type) {
+        for (LibraryInstrumentation library : libraries) {
+            if (library.targets(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private LibraryInstrumentation owner(TypeDescription type) {
+        for (LibraryInstrumentation library : libraries) {
+            if (library.targets(type)) {
+                return library;
+            }
+        }
+        return null;
+    }
+
     private LibraryInstrumentation owner(String typeName) {
         for (LibraryInstrumentation library : libraries) {
             if (library.targets(typeName)) {
@@ -131,7 +149,7 @@ public final class Instrumenter implements AutoCloseable {
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
                 DynamicType dynamicType) {
-            LibraryInstrumentation library = owner(type.getName());
+            LibraryInstrumentation library = owner(type);
             transformed.add(type.getName());
             if (library != null) {
                 statuses.merge(library.name(), new HookStatus(library.name(), "applied", "instrumented " + type.getName()),

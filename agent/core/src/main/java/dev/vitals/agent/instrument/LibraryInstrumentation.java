@@ -1,6 +1,7 @@
 package dev.vitals.agent.instrument;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
 
 /**
  * One instrumented library: which classes (matched by name, so the agent never bundles the
@@ -17,6 +18,19 @@ public interface LibraryInstrumentation {
 
     /** Whether {@code typeName} is one of this instrumentation's targets. */
     boolean targets(String typeName);
+
+    /**
+     * Whether the loaded class {@code type} is a target, to retransform it; by name unless the
+     * instrumentation matches by type hierarchy (all implementors of an interface).
+     */
+    default boolean targets(Class<?> type) {
+        return targets(type.getName());
+    }
+
+    /** Whether {@code type}, just transformed, is a target (for its health status); by name unless matched by hierarchy. */
+    default boolean targets(TypeDescription type) {
+        return targets(type.getName());
+    }
 
     /** Adds this instrumentation's type matchers and advice. */
     AgentBuilder extend(AgentBuilder builder);

@@ -1,10 +1,20 @@
 package dev.vitals.agent.instrument;
 
 import dev.vitals.agent.AgentConfig;
+import dev.vitals.agent.bridge.CacheListener;
+import dev.vitals.agent.bridge.DataSourceListener;
 import dev.vitals.agent.bridge.Hooks;
 import dev.vitals.agent.bridge.PoolListener;
+import dev.vitals.agent.bridge.StatementListener;
+import dev.vitals.agent.caffeine.CacheRecorder;
+import dev.vitals.agent.caffeine.CaffeineInstrumentation;
 import dev.vitals.agent.hikari.HikariInstrumentation;
 import dev.vitals.agent.hikari.HikariRecorder;
+import dev.vitals.agent.jdbc.DataSourceInstrumentation;
+import dev.vitals.agent.jdbc.DataSourceRecorder;
+import dev.vitals.agent.jdbc.JdbcTypes;
+import dev.vitals.agent.jdbc.StatementInstrumentation;
+import dev.vitals.agent.jdbc.StatementRecorder;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.time.Clock;
@@ -24,6 +34,9 @@ public final class Probes implements AutoCloseable {
 
     private final List<Runnable> silencers = new ArrayList<>();
     private final HikariRecorder hikari;
+    private final StatementRecorder statements;
+    private final DataSourceRecorder dataSources;
+    private final CacheRecorder caches;
     private final Instrumenter instrumenter;
 
     /**
@@ -42,6 +55,26 @@ public final class Probes implements AutoCloseable {
         silencers.add(() -> Hooks.pools = PoolListener.NONE);
         libraries.add(new HikariInstrumentation());
 
+        // JDBC statements, and data sources other than HikariCP's (one type matcher for both).
+        JdbcTypes jdbcTypes = new JdbcTypes();
+        statements = new StatementRecorder(config.sqlMaxStatements(), config.sqlSlowThreshold(), clock);
+        Hooks.statements = statements;
+        silencers.add(() -> Hooks.statements = StatementListener.NONE);
+        libraries.add(new StatementInstrumentation(jdbcTypes));
+        dataSources = new DataSourceRecorder(clock);
+        Hooks.dataSources = dataSources;
+        silencers.add(() -> Hooks.dataSources = DataSourceListener.NONE);
+        libraries.add(new DataSourceInstrumentation(jdbcTypes));
+
+        // Caffeine caches (lookup advice only when caches from before the agent may exist).
+        boolean cachesMayExist = CaffeineInstrumentation.caffeineLoaded(inst);
+        caches = new CacheRecorder(injector, CacheRecorder.packageOpener(inst), config.cacheNames(), clock, cachesMayExist);
+        Hooks.caches = caches;
+        silencers.add(() -> Hooks.caches = CacheListener.NONE);
+        libraries.add(new CaffeineInstrumentation(cachesMayExist));
+        libraries.add(new CaffeineInstrumentation.SpringNames());
+        libraries.add(new CaffeineInstrumentation.JCacheNames());
+
         Instrumenter installed;
         try {
             installed = new Instrumenter(inst, gate, libraries);
@@ -54,6 +87,18 @@ public final class Probes implements AutoCloseable {
 
     public HikariRecorder hikari() {
         return hikari;
+    }
+
+    public StatementRecorder statements() {
+        return statements;
+    }
+
+    public DataSourceRecorder dataSources() {
+        return dataSources;
+    }
+
+    public CacheRecorder caches() {
+        return caches;
     }
 
     public List<HookStatus> statuses() {

@@ -1,0 +1,58 @@
+package dev.vitals.agent.bridge;
+
+/**
+ * What advice on {@code javax.sql.DataSource.getConnection} reports. JDK types only: data sources
+ * travel as {@link Object}.
+ *
+ * <p>Every method runs on an application thread: implementations must not block, log or throw,
+ * and allocate only on first sight of a thread or a data source. A data source may wrap another
+ * (an application's routing or lazy proxy around a pool, a pool around a driver's data source):
+ * only the outermost {@code getConnection} on a thread is timed, and it is attributed to the
+ * innermost data source, the one that really hands out connections. HikariCP's own data sources
+ * and connection set-up only {@linkplain #delegating() mark} the thread: its pool hook already
+ * counts those borrows.
+ */
+public interface DataSourceListener {
+
+    /** Does nothing; installed until the agent starts and again after it detaches. */
+    DataSourceListener NONE = new DataSourceListener() {
+        @Override
+        public long connecting() {
+            return 0L;
+        }
+
+        @Override
+        public void connected(Object dataSource, long start, Throwable thrown) {
+        }
+
+        @Override
+        public void delegating() {
+        }
+
+        @Override
+        public void delegated() {
+        }
+    };
+
+    /**
+     * {@code DataSource.getConnection} begins.
+     *
+     * @return {@link System#nanoTime()} (never 0) when this is the outermost such call on this
+     *     thread, else 0
+     */
+    long connecting();
+
+    /**
+     * The call {@link #connecting()} announced has ended, by returning or by throwing
+     * {@code thrown}.
+     *
+     * @param start what {@link #connecting()} answered
+     */
+    void connected(Object dataSource, long start, Throwable thrown);
+
+    /** A HikariCP data source or HikariCP's connection set-up begins: what happens inside is the pool's. */
+    void delegating();
+
+    /** The call {@link #delegating()} announced has ended. */
+    void delegated();
+}

@@ -1,0 +1,119 @@
+package dev.vitals.agent.jdbc;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
+
+import dev.vitals.agent.bridge.Hooks;
+import dev.vitals.agent.instrument.LibraryInstrumentation;
+import java.util.Set;
+import javax.sql.DataSource;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * {@code javax.sql.DataSource.getConnection()} of every data source but HikariCP's: DBCP2, Tomcat
+ * JDBC, c3p0, drivers' own data sources, the application's wrappers.
+ *
+ * <p>HikariCP's data sources ({@code HikariDataSource}, and the {@code DriverDataSource} it opens
+ * connections through) and its connection set-up ({@code PoolBase.newConnection}) get a different
+ * advice that only marks the thread, so that a proxy around a Hikari pool is not counted a second
+ * time and the connections a pool opens are not counted as borrows: the pool hook has both.
+ * Matched by hierarchy on the interface name; interfaces skipped, abstract classes kept (a concrete
+ * data source may inherit {@code getConnection}).
+ */
+public final class DataSourceInstrumentation implements LibraryInstrumentation {
+
+    static final String DATA_SOURCE = "javax.sql.DataSource";
+    private static final String HIKARI = "com.zaxxer.hikari.";
+    /** HikariCP's classes whose {@code getConnection} / connection set-up belong to the pool. */
+    private static final Set<String> HIKARI_CONNECTION_PATHS = Set.of(
+            "com.zaxxer.hikari.HikariDataSource", "com.zaxxer.hikari.util.DriverDataSource",
+            "com.zaxxer.hikari.pool.PoolBase");
+
+    private final JdbcTypes types;
+
+    /** @param types the JDBC type matcher, shared with {@link StatementInstrumentation} */
+    public DataSourceInstrumentation(JdbcTypes types) {
+        this.types = types;
+    }
+
+    @Override
+    public String name() {
+        return "datasource";
+    }
+
+    @Override
+    public String targetDescription() {
+        return "a " + DATA_SOURCE + " implementation";
+    }
+
+    @Override
+    public boolean targets(String typeName) {
+        return HIKARI_CONNECTION_PATHS.contains(typeName);
+    }
+
+    @Override
+    public boolean targets(Class<?> type) {
+        return targets(type.getName()) || (!type.isInterface() && (JdbcTypes.kinds(type) & JdbcTypes.DATA_SOURCE) != 0);
+    }
+
+    @Override
+    public boolean targets(TypeDescription type) {
+        return targets(type.getName()) || (!type.isInterface() && type.isAssignableTo(DataSource.class));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
+        return builder
+                .type(types.implementing(JdbcTypes.DATA_SOURCE, HIKARI))
+                .transform((type, description, loader, module, domain) -> type
+                        // The two ways to ask a data source for a connection.
+                        .visit(Advice.to(GetConnection.class).on(getConnection())))
+                .type(namedOneOf("com.zaxxer.hikari.HikariDataSource", "com.zaxxer.hikari.util.DriverDataSource"))
+                .transform((type, description, loader, module, domain) -> type
+                        .visit(Advice.to(Delegate.class).on(getConnection())))
+                .type(named("com.zaxxer.hikari.pool.PoolBase"))
+                .transform((type, description, loader, module, domain) -> type
+                        // Every physical connection a pool opens goes through here (HikariCP 4 to 7).
+                        .visit(Advice.to(Delegate.class).on(named("newConnection"))));
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> getConnection() {
+        return isPublic().and(not(isAbstract())).and(named("getConnection"))
+                .and(takesNoArguments().or(takesArguments(String.class, String.class)));
+    }
+
+    /** Times the outermost {@code getConnection}. */
+    static final class GetConnection {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return Hooks.dataSources.connecting();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object dataSource, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+            Hooks.dataSources.connected(dataSource, start, thrown);
+        }
+    }
+
+    /** Marks a call as HikariCP's own. */
+    static final class Delegate {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            Hooks.dataSources.delegating();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit() {
+            Hooks.dataSources.delegated();
+        }
+    }
+}
