@@ -82,6 +82,7 @@ class HikariChainIT {
         JsonNode pool = pool(vitals);
         assertThat(pool.path("borrows").asLong()).as("%s", pool).isEqualTo(50);
         assertThat(pool.path("since_attach").asBoolean()).isFalse();
+        assertThat(selectCalls(vitals)).as("SQL seen through Spring Boot's nested jars").isEqualTo(50);
     }
 
     @Test
@@ -101,6 +102,8 @@ class HikariChainIT {
         assertThat(app.process.stderr()).as("the OpenTelemetry agent ran").contains("opentelemetry-javaagent");
         assertThat(report.path("micrometer").path("acquire_count").asLong()).as("%s", report).isEqualTo(100);
         assertThat(pool.path("borrows").asLong()).as("%s", pool).isEqualTo(100);
+        assertThat(selectCalls(vitals)).as("SQL counted once with OpenTelemetry's JDBC instrumentation too")
+                .isEqualTo(100);
         assertThat(vitals.health().json().path("hooks").toString()).contains("\"state\":\"applied\"");
     }
 
@@ -125,6 +128,17 @@ class HikariChainIT {
     private static String agentArguments() {
         return AgentOptions.of("port", "0", "token", TOKEN, "state.dir", jvms.newDir("state").toString())
                 .toAgentArgument();
+    }
+
+    /** Executions of the app's {@code SELECT 1} on its pool, as Vitals grouped them. */
+    private static long selectCalls(Vitals vitals) {
+        JsonNode queries = vitals.get("/api/v1/performance/queries?limit=1000").json().path("queries");
+        for (JsonNode query : queries) {
+            if (query.path("sql").asText().equals("SELECT ?") && query.path("data_source").asText().equals(POOL)) {
+                return query.path("calls").asLong();
+            }
+        }
+        throw new AssertionError("no SELECT ? on " + POOL + " in " + queries);
     }
 
     private static JsonNode pool(Vitals vitals) {
