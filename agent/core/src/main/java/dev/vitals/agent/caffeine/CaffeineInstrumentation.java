@@ -1,5 +1,6 @@
 package dev.vitals.agent.caffeine;
 
+import java.util.List;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -69,6 +70,11 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
             }
         }
         return false;
+    }
+
+    @Override
+    public List<String> classFileMarkers() {
+        return List.of("com/github/benmanes/caffeine/cache/");
     }
 
     @Override
@@ -184,6 +190,11 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
         static final String SPRING_CACHE = "org.springframework.cache.caffeine.CaffeineCache";
 
         @Override
+        public List<String> classFileMarkers() {
+            return List.of("org/springframework/cache/caffeine/CaffeineCache");
+        }
+
+        @Override
         public String name() {
             return "caffeine-spring";
         }
@@ -221,6 +232,11 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
     public static final class JCacheNames implements LibraryInstrumentation {
 
         static final String CACHE_PROXY = "com.github.benmanes.caffeine.jcache.CacheProxy";
+
+        @Override
+        public List<String> classFileMarkers() {
+            return List.of("com/github/benmanes/caffeine/jcache/CacheProxy");
+        }
 
         @Override
         public String name() {

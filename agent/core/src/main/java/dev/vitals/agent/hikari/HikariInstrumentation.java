@@ -1,5 +1,6 @@
 package dev.vitals.agent.hikari;
 
+import java.util.List;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -35,6 +36,11 @@ public final class HikariInstrumentation implements LibraryInstrumentation {
     @Override
     public boolean targets(String typeName) {
         return typeName.equals(POOL);
+    }
+
+    @Override
+    public List<String> classFileMarkers() {
+        return List.of("com/zaxxer/hikari/pool/HikariPool");
     }
 
     @Override

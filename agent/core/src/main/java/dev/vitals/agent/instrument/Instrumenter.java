@@ -70,7 +70,9 @@ public final class Instrumenter implements AutoCloseable {
             builder = library.extend(builder);
         }
         // Not installOn: the gate is the registered transformer (see ClassGate in the entry).
-        gate.accept(builder.makeRaw());
+        List<String> markers = new ArrayList<>();
+        libraries.forEach(library -> markers.addAll(library.classFileMarkers()));
+        gate.accept(new ClassFileMarkers(markers, builder.makeRaw()));
         retransform(loadedTargets());
     }
 

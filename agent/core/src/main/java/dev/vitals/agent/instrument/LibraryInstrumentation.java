@@ -1,5 +1,6 @@
 package dev.vitals.agent.instrument;
 
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 
@@ -31,6 +32,12 @@ public interface LibraryInstrumentation {
     default boolean targets(TypeDescription type) {
         return targets(type.getName());
     }
+
+    /**
+     * Internal-name fragments ({@code java/sql/}, {@code com/zaxxer/hikari/pool/HikariPool}) at
+     * least one of which every target's class file contains; see {@link ClassFileMarkers}.
+     */
+    List<String> classFileMarkers();
 
     /** Adds this instrumentation's type matchers and advice. */
     AgentBuilder extend(AgentBuilder builder);

@@ -1,5 +1,6 @@
 package dev.vitals.agent.jdbc;
 
+import java.util.List;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -43,6 +44,11 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
     /** @param types the JDBC type matcher, shared with {@link StatementInstrumentation} */
     public DataSourceInstrumentation(JdbcTypes types) {
         this.types = types;
+    }
+
+    @Override
+    public List<String> classFileMarkers() {
+        return List.of("javax/sql/DataSource", "java/sql/Connection", "com/zaxxer/hikari/");
     }
 
     @Override

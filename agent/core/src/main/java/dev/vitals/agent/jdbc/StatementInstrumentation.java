@@ -1,5 +1,6 @@
 package dev.vitals.agent.jdbc;
 
+import java.util.List;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -48,6 +49,14 @@ public final class StatementInstrumentation implements LibraryInstrumentation {
     /** @param types the JDBC type matcher, shared with {@link DataSourceInstrumentation} (one walk, one cache) */
     public StatementInstrumentation(JdbcTypes types) {
         this.types = types;
+    }
+
+    @Override
+    public List<String> classFileMarkers() {
+        // The types in the signatures we instrument: an implementor (or a subclass overriding one of
+        // the methods) names at least one of them.
+        return List.of("java/sql/Statement", "java/sql/PreparedStatement", "java/sql/CallableStatement",
+                "java/sql/Connection");
     }
 
     @Override

@@ -1,0 +1,75 @@
+package dev.vitals.agent.instrument;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ClassFileMarkersTest {
+
+    private final AtomicInteger passedOn = new AtomicInteger();
+    private final ClassFileTransformer next = new ClassFileTransformer() {
+        @Override
+        public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
+                ProtectionDomain domain, byte[] bytes) {
+            passedOn.incrementAndGet();
+            return bytes;
+        }
+    };
+    private final ClassFileMarkers markers = new ClassFileMarkers(List.of("java/sql/Statement", "javax/sql/DataSource"),
+            next);
+
+    /** Implements a JDBC interface: its class file names it. */
+    abstract static class SomeStatement implements java.sql.Statement {
+    }
+
+    /** Has nothing to do with JDBC. */
+    static final class Plain {
+        int x;
+    }
+
+    @Test
+    void classNamingAMarkerIsPassedOn() throws Exception {
+        byte[] result = markers.transform(null, getClass().getClassLoader(), "x", null, null, bytes(SomeStatement.class));
+
+        assertThat(result).isNotNull();
+        assertThat(passedOn).hasValue(1);
+    }
+
+    @Test
+    void classNamingNoMarkerNeverReachesByteBuddy() throws Exception {
+        byte[] result = markers.transform(null, getClass().getClassLoader(), "x", null, null, bytes(Plain.class));
+
+        assertThat(result).isNull();
+        assertThat(passedOn).hasValue(0);
+    }
+
+    @Test
+    void bootstrapClassesAreNeverCandidates() throws Exception {
+        byte[] result = markers.transform(null, null, "x", null, null, bytes(SomeStatement.class));
+
+        assertThat(result).isNull();
+        assertThat(passedOn).hasValue(0);
+    }
+
+    @Test
+    void markerAtTheVeryEndAndTruncatedMarkers() {
+        ClassFileMarkers abc = new ClassFileMarkers(List.of("abc"), next);
+
+        assertThat(abc.mentionsAny("xxabc".getBytes())).isTrue();
+        assertThat(abc.mentionsAny("xxab".getBytes())).isFalse();
+        assertThat(abc.mentionsAny(new byte[0])).isFalse();
+    }
+
+    private static byte[] bytes(Class<?> type) throws IOException {
+        String resource = type.getName().replace('.', '/') + ".class";
+        try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
+            return in.readAllBytes();
+        }
+    }
+}
