@@ -12,6 +12,12 @@ import org.junit.jupiter.api.Test;
 
 class ClassFileMarkersTest {
 
+    /**
+     * Stands for an application's loader: in this test the agent's own loader is the test class
+     * path's, whose classes are never candidates.
+     */
+    private static final ClassLoader APPLICATION = ClassLoader.getPlatformClassLoader();
+
     private final AtomicInteger passedOn = new AtomicInteger();
     private final ClassFileTransformer next = new ClassFileTransformer() {
         @Override
@@ -35,7 +41,7 @@ class ClassFileMarkersTest {
 
     @Test
     void classNamingAMarkerIsPassedOn() throws Exception {
-        byte[] result = markers.transform(null, getClass().getClassLoader(), "x", null, null, bytes(SomeStatement.class));
+        byte[] result = markers.transform(null, APPLICATION, "x", null, null, bytes(SomeStatement.class));
 
         assertThat(result).isNotNull();
         assertThat(passedOn).hasValue(1);
@@ -43,7 +49,7 @@ class ClassFileMarkersTest {
 
     @Test
     void classNamingNoMarkerNeverReachesByteBuddy() throws Exception {
-        byte[] result = markers.transform(null, getClass().getClassLoader(), "x", null, null, bytes(Plain.class));
+        byte[] result = markers.transform(null, APPLICATION, "x", null, null, bytes(Plain.class));
 
         assertThat(result).isNull();
         assertThat(passedOn).hasValue(0);
