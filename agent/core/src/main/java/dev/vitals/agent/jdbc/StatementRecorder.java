@@ -497,28 +497,28 @@ public final class StatementRecorder implements StatementListener {
 
     private StatementRecord other(Label label) {
         StatementRecord other = label.other;
-        if (other == null) {
-            synchronized (label) {
-                if (label.other == null) {
-                    label.other = allocate(label, OTHER_SQL, StatementRecord.Kind.OTHER);
-                }
-                other = label.other;
-            }
-        }
-        return other;
+        return other != null ? other : special(label, StatementRecord.Kind.OTHER);
     }
 
     private StatementRecord unknown(Label label) {
         StatementRecord unknown = label.unknown;
-        if (unknown == null) {
-            synchronized (label) {
-                if (label.unknown == null) {
-                    label.unknown = allocate(label, UNKNOWN_SQL, StatementRecord.Kind.UNKNOWN);
+        return unknown != null ? unknown : special(label, StatementRecord.Kind.UNKNOWN);
+    }
+
+    /** Makes the label's {@code other} or {@code unknown} entry, once. */
+    private StatementRecord special(Label label, StatementRecord.Kind kind) {
+        synchronized (label) {
+            if (kind == StatementRecord.Kind.OTHER) {
+                if (label.other == null) {
+                    label.other = allocate(label, OTHER_SQL, kind);
                 }
-                unknown = label.unknown;
+                return label.other;
             }
+            if (label.unknown == null) {
+                label.unknown = allocate(label, UNKNOWN_SQL, kind);
+            }
+            return label.unknown;
         }
-        return unknown;
     }
 
     private StatementRecord allocate(Label label, String sql, StatementRecord.Kind kind) {
