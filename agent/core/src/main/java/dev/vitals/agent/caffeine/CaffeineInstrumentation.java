@@ -1,6 +1,5 @@
 package dev.vitals.agent.caffeine;
 
-import java.util.List;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -72,9 +71,14 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
         return false;
     }
 
+    /** {@code a.b.C} as the JVM writes it in class files, {@code a/b/C}. */
+    static String internal(String className) {
+        return className.replace('.', '/');
+    }
+
     @Override
-    public List<String> classFileMarkers() {
-        return List.of("com/github/benmanes/caffeine/cache/");
+    public Set<String> targetClassNames() {
+        return Set.of(internal(BUILDER), internal(BOUNDED), internal(UNBOUNDED), internal(LOCAL_CACHE));
     }
 
     @Override
@@ -190,8 +194,8 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
         static final String SPRING_CACHE = "org.springframework.cache.caffeine.CaffeineCache";
 
         @Override
-        public List<String> classFileMarkers() {
-            return List.of("org/springframework/cache/caffeine/CaffeineCache");
+        public Set<String> targetClassNames() {
+            return Set.of(internal(SPRING_CACHE));
         }
 
         @Override
@@ -234,8 +238,8 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
         static final String CACHE_PROXY = "com.github.benmanes.caffeine.jcache.CacheProxy";
 
         @Override
-        public List<String> classFileMarkers() {
-            return List.of("com/github/benmanes/caffeine/jcache/CacheProxy");
+        public Set<String> targetClassNames() {
+            return Set.of(internal(CACHE_PROXY));
         }
 
         @Override

@@ -1,6 +1,6 @@
 package dev.vitals.agent.hikari;
 
-import java.util.List;
+import java.util.Set;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -39,8 +39,8 @@ public final class HikariInstrumentation implements LibraryInstrumentation {
     }
 
     @Override
-    public List<String> classFileMarkers() {
-        return List.of("com/zaxxer/hikari/pool/HikariPool");
+    public Set<String> targetClassNames() {
+        return Set.of("com/zaxxer/hikari/pool/HikariPool");
     }
 
     @Override

@@ -5,11 +5,13 @@ import java.lang.instrument.IllegalClassFormatException;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.List;
+import java.util.Set;
 
 /**
- * A byte-level prefilter in front of Byte Buddy: a class whose class file mentions none of the
- * instrumentations' markers (internal names such as {@code java/sql/}) cannot be one of their
- * targets, so Byte Buddy never parses it.
+ * A prefilter in front of Byte Buddy: only classes an instrumentation names exactly, or whose
+ * class file mentions one of the markers of the instrumentations that match by type hierarchy
+ * (internal names such as {@code java/sql/Statement}), can be targets; Byte Buddy never parses
+ * the others.
  *
  * <p>Why: every class the application loads passes through our transformer. Byte Buddy's
  * matching parses the class file and, for matchers on the type hierarchy (all JDBC
@@ -29,14 +31,22 @@ final class ClassFileMarkers implements ClassFileTransformer {
 
     private static final ClassLoader OWN_LOADER = ClassFileMarkers.class.getClassLoader();
 
+    private final Set<String> names;
     private final byte[][] markers;
+    /** Which bytes start a marker: most bytes of a class file are ruled out by one array read. */
+    private final boolean[] firstBytes = new boolean[256];
     private final ClassFileTransformer next;
 
-    /** @param markers internal-name fragments; a class mentioning any one goes to {@code next} */
-    ClassFileMarkers(List<String> markers, ClassFileTransformer next) {
+    /**
+     * @param names internal names of classes matched by name: those go to {@code next}
+     * @param markers internal-name fragments: a class mentioning any one goes to {@code next}
+     */
+    ClassFileMarkers(Set<String> names, List<String> markers, ClassFileTransformer next) {
+        this.names = Set.copyOf(names);
         this.markers = new byte[markers.size()][];
         for (int i = 0; i < markers.size(); i++) {
             this.markers[i] = markers.get(i).getBytes(StandardCharsets.UTF_8);
+            firstBytes[this.markers[i][0] & 0xff] = true;
         }
         this.next = next;
     }
@@ -44,7 +54,7 @@ final class ClassFileMarkers implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classfileBuffer) throws IllegalClassFormatException {
-        if (!candidate(loader, classfileBuffer)) {
+        if (!candidate(loader, className, classfileBuffer)) {
             return null;
         }
         return next.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
@@ -53,7 +63,7 @@ final class ClassFileMarkers implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classfileBuffer) throws IllegalClassFormatException {
-        if (!candidate(loader, classfileBuffer)) {
+        if (!candidate(loader, className, classfileBuffer)) {
             return null;
         }
         return next.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
@@ -63,13 +73,16 @@ final class ClassFileMarkers implements ClassFileTransformer {
      * Never the bootstrap loader's classes (the JDK core, our bridge) nor our own loader's (Byte
      * Buddy, Undertow…: thousands of classes at start-up, none of them a target).
      */
-    private boolean candidate(ClassLoader loader, byte[] bytes) {
-        return loader != null && loader != OWN_LOADER && mentionsAny(bytes);
+    private boolean candidate(ClassLoader loader, String className, byte[] bytes) {
+        return loader != null && loader != OWN_LOADER && (names.contains(className) || mentionsAny(bytes));
     }
 
     boolean mentionsAny(byte[] bytes) {
         for (int i = 0; i < bytes.length; i++) {
             byte first = bytes[i];
+            if (!firstBytes[first & 0xff]) {
+                continue;
+            }
             for (byte[] marker : markers) {
                 if (marker[0] == first && regionMatches(bytes, i, marker)) {
                     return true;

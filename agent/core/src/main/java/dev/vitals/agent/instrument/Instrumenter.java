@@ -4,6 +4,7 @@ import dev.vitals.agent.logging.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,9 +71,13 @@ public final class Instrumenter implements AutoCloseable {
             builder = library.extend(builder);
         }
         // Not installOn: the gate is the registered transformer (see ClassGate in the entry).
+        Set<String> names = new HashSet<>();
         List<String> markers = new ArrayList<>();
-        libraries.forEach(library -> markers.addAll(library.classFileMarkers()));
-        gate.accept(new ClassFileMarkers(markers, builder.makeRaw()));
+        libraries.forEach(library -> {
+            names.addAll(library.targetClassNames());
+            markers.addAll(library.classFileMarkers());
+        });
+        gate.accept(new ClassFileMarkers(names, markers, builder.makeRaw()));
         retransform(loadedTargets());
     }
 

@@ -1,6 +1,7 @@
 package dev.vitals.agent.instrument;
 
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 
@@ -34,10 +35,21 @@ public interface LibraryInstrumentation {
     }
 
     /**
-     * Internal-name fragments ({@code java/sql/}, {@code com/zaxxer/hikari/pool/HikariPool}) at
-     * least one of which every target's class file contains; see {@link ClassFileMarkers}.
+     * Internal names ({@code com/zaxxer/hikari/pool/HikariPool}) of the classes this instrumentation
+     * matches by exact name: they reach Byte Buddy on their name alone (see {@link ClassFileMarkers}).
      */
-    List<String> classFileMarkers();
+    default Set<String> targetClassNames() {
+        return Set.of();
+    }
+
+    /**
+     * For targets matched by type hierarchy (all JDBC implementors): internal-name fragments
+     * ({@code java/sql/Statement}) at least one of which every such target's class file contains;
+     * see {@link ClassFileMarkers}. Empty when every target is in {@link #targetClassNames()}.
+     */
+    default List<String> classFileMarkers() {
+        return List.of();
+    }
 
     /** Adds this instrumentation's type matchers and advice. */
     AgentBuilder extend(AgentBuilder builder);

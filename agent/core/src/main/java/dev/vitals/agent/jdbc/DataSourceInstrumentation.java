@@ -47,8 +47,15 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
     }
 
     @Override
+    public Set<String> targetClassNames() {
+        return Set.of("com/zaxxer/hikari/HikariDataSource", "com/zaxxer/hikari/util/DriverDataSource",
+                "com/zaxxer/hikari/pool/PoolBase");
+    }
+
+    @Override
     public List<String> classFileMarkers() {
-        return List.of("javax/sql/DataSource", "java/sql/Connection", "com/zaxxer/hikari/");
+        // A DataSource implementor names the interface, or (a subclass) the Connection it returns.
+        return List.of("javax/sql/DataSource", "java/sql/Connection");
     }
 
     @Override

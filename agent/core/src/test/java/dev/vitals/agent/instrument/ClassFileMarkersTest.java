@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,8 @@ class ClassFileMarkersTest {
             return bytes;
         }
     };
-    private final ClassFileMarkers markers = new ClassFileMarkers(List.of("java/sql/Statement", "javax/sql/DataSource"),
-            next);
+    private final ClassFileMarkers markers = new ClassFileMarkers(Set.of("com/example/Named"),
+            List.of("java/sql/Statement", "javax/sql/DataSource"), next);
 
     /** Implements a JDBC interface: its class file names it. */
     abstract static class SomeStatement implements java.sql.Statement {
@@ -56,6 +57,14 @@ class ClassFileMarkersTest {
     }
 
     @Test
+    void classMatchedByNameIsPassedOnWhateverItMentions() throws Exception {
+        byte[] result = markers.transform(null, APPLICATION, "com/example/Named", null, null, bytes(Plain.class));
+
+        assertThat(result).isNotNull();
+        assertThat(passedOn).hasValue(1);
+    }
+
+    @Test
     void bootstrapClassesAreNeverCandidates() throws Exception {
         byte[] result = markers.transform(null, null, "x", null, null, bytes(SomeStatement.class));
 
@@ -65,7 +74,7 @@ class ClassFileMarkersTest {
 
     @Test
     void markerAtTheVeryEndAndTruncatedMarkers() {
-        ClassFileMarkers abc = new ClassFileMarkers(List.of("abc"), next);
+        ClassFileMarkers abc = new ClassFileMarkers(Set.of(), List.of("abc"), next);
 
         assertThat(abc.mentionsAny("xxabc".getBytes())).isTrue();
         assertThat(abc.mentionsAny("xxab".getBytes())).isFalse();
