@@ -62,6 +62,7 @@ public final class TokenFile implements AutoCloseable {
                 // Another JVM of the same application created it first.
             }
         }
+        removeStale(dir);
         Path target = dir.resolve("token-" + pid);
         // Created owner-only from the start: never a moment in which others could read it.
         Path temp = Files.createTempFile(dir, ".token-" + pid + "-", ".tmp");
@@ -76,6 +77,27 @@ public final class TokenFile implements AutoCloseable {
             Files.deleteIfExists(temp);
         }
         return target.toAbsolutePath();
+    }
+
+    /**
+     * Deletes token files of processes that are gone (killed before they could delete their own),
+     * so the directory holds one file per live JVM and tools reading it are not misled.
+     */
+    static void removeStale(Path dir) {
+        try (var files = Files.newDirectoryStream(dir, "token-*")) {
+            for (Path file : files) {
+                String suffix = file.getFileName().toString().substring("token-".length());
+                try {
+                    if (ProcessHandle.of(Long.parseLong(suffix)).isEmpty()) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (NumberFormatException | IOException e) {
+                    // Not one of ours, or not ours to delete: leave it.
+                }
+            }
+        } catch (IOException e) {
+            AgentLog.debug("could not list " + dir + " for stale token files: " + e.getMessage());
+        }
     }
 
     public String token() {
