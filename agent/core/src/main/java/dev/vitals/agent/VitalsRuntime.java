@@ -107,7 +107,7 @@ public final class VitalsRuntime implements AutoCloseable {
 
         Responses responses = new Responses();
         List<Routes> routes = List.of(
-                new HealthRoutes(info, probes::statuses, responses),
+                new HealthRoutes(info, probes::statuses, probes::problems, responses),
                 new ConfigRoutes(config, responses),
                 new PoolRoutes(probes.hikari(), clock, responses),
                 new QueryRoutes(probes.statements(), clock, responses),

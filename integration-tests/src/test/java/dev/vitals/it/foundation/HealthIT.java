@@ -60,6 +60,8 @@ class HealthIT {
         assertThat(health.path("java_version").asText()).as("%s", health).isEqualTo(javaVersionOf(premainApp));
         assertThat(health.path("version").asText()).as("%s", health).isEqualTo(premainVitals.version());
         assertThat(health.path("hooks").isArray()).as("hooks is an array: %s", health).isTrue();
+        assertThat(health.path("problems").isArray()).as("problems is an array: %s", health).isTrue();
+        assertThat(health.path("problems")).as("no recorder met a problem: %s", health).isEmpty();
     }
 
     @Test

@@ -115,7 +115,7 @@ public final class HikariRecorder implements PoolListener {
             }
             return newFactory(pool, record.id, applicationFactory, null);
         } catch (Throwable t) {
-            problem("cannot track pool " + pool + ": " + t);
+            problem("cannot track pool " + describe(pool) + ": " + t);
             return applicationFactory;
         }
     }
@@ -155,7 +155,7 @@ public final class HikariRecorder implements PoolListener {
             Class<?> factoryType = Class.forName(FACTORY_TYPE, false, pool.getClass().getClassLoader());
             pool.getClass().getMethod("setMetricsTrackerFactory", factoryType).invoke(pool, factory);
         } catch (Throwable t) {
-            problem("found pool " + pool + " but cannot chain its metrics tracker (" + t
+            problem("found pool " + describe(pool) + " but cannot chain its metrics tracker (" + t
                     + "); it is reported without wait and usage times");
         } finally {
             seen.add(pool);
@@ -167,7 +167,7 @@ public final class HikariRecorder implements PoolListener {
         PoolRecord record = records.get(pool);
         if (record == null) {
             if (nextId >= MAX_POOLS) {
-                problem("more than " + MAX_POOLS + " HikariCP pools; pool " + pool + " is not measured");
+                problem("more than " + MAX_POOLS + " HikariCP pools; pool " + describe(pool) + " is not measured");
                 seen.add(pool);
                 return null;
             }
@@ -225,6 +225,14 @@ public final class HikariRecorder implements PoolListener {
         return null;
     }
 
+    /**
+     * A pool as messages name it: never its {@code toString}, which is the application's to define
+     * and could carry anything (a URL with credentials, say).
+     */
+    private static String describe(Object pool) {
+        return pool.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(pool));
+    }
+
     private void problem(String message) {
         if (!message.equals(lastProblem)) {
             AgentLog.warn(message);
@@ -253,7 +261,7 @@ public final class HikariRecorder implements PoolListener {
                 try {
                     result.add(snapshot(record, pool));
                 } catch (ReflectiveOperationException | RuntimeException e) {
-                    problem("cannot read pool " + pool + ": " + e);
+                    problem("cannot read pool " + describe(pool) + ": " + e);
                 }
             }
         }

@@ -2,29 +2,34 @@ package dev.vitals.agent.http;
 
 import dev.vitals.agent.AgentInfo;
 import dev.vitals.agent.instrument.HookStatus;
+import dev.vitals.agent.instrument.RecorderProblem;
 import io.undertow.server.RoutingHandler;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * {@code GET /api/v1/health}: the agent itself — up, which version, since when, how it was
- * loaded, and what each instrumentation did. Public (no token), so that tools can check an agent
- * is there; it carries nothing secret.
+ * loaded, what each instrumentation did, and the last problem each recorder met and carried on
+ * from. Public (no token), so that tools can check an agent is there; it carries nothing secret.
  */
 public final class HealthRoutes implements Routes {
 
     /** The response body. */
     public record Health(String status, String version, double uptimeSeconds, long pid, String javaVersion,
-            String vmName, String attachedVia, String appName, List<HookStatus> hooks) {
+            String vmName, String attachedVia, String appName, List<HookStatus> hooks,
+            List<RecorderProblem> problems) {
     }
 
     private final AgentInfo info;
     private final Supplier<List<HookStatus>> hooks;
+    private final Supplier<List<RecorderProblem>> problems;
     private final Responses responses;
 
-    public HealthRoutes(AgentInfo info, Supplier<List<HookStatus>> hooks, Responses responses) {
+    public HealthRoutes(AgentInfo info, Supplier<List<HookStatus>> hooks, Supplier<List<RecorderProblem>> problems,
+            Responses responses) {
         this.info = info;
         this.hooks = hooks;
+        this.problems = problems;
         this.responses = responses;
     }
 
@@ -35,6 +40,6 @@ public final class HealthRoutes implements Routes {
 
     Health health() {
         return new Health("up", info.version(), info.uptimeSeconds(), info.pid(), info.javaVersion(), info.vmName(),
-                info.attachedVia(), info.appName(), hooks.get());
+                info.attachedVia(), info.appName(), hooks.get(), problems.get());
     }
 }

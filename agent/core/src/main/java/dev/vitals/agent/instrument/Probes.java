@@ -101,6 +101,22 @@ public final class Probes implements AutoCloseable {
         return caches;
     }
 
+    /** The last problem each recorder met (it logged it once and carried on); empty when none. */
+    public List<RecorderProblem> problems() {
+        List<RecorderProblem> problems = new ArrayList<>();
+        addProblem(problems, "hikaricp", hikari.lastProblem());
+        addProblem(problems, "jdbc-statements", statements().lastProblem());
+        addProblem(problems, "datasource", dataSources().lastProblem());
+        addProblem(problems, "caffeine", caches().lastProblem());
+        return problems;
+    }
+
+    private static void addProblem(List<RecorderProblem> problems, String recorder, String message) {
+        if (message != null) {
+            problems.add(new RecorderProblem(recorder, message));
+        }
+    }
+
     public List<HookStatus> statuses() {
         return instrumenter.statuses();
     }
