@@ -78,7 +78,10 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
 
     @Override
     public Set<String> targetClassNames() {
-        return Set.of(internal(BUILDER), internal(BOUNDED), internal(UNBOUNDED), internal(LOCAL_CACHE));
+        // The lookup paths are only instrumented when caches may predate us (see the constructor).
+        return discoverExisting
+                ? Set.of(internal(BUILDER), internal(BOUNDED), internal(UNBOUNDED), internal(LOCAL_CACHE))
+                : Set.of(internal(BUILDER));
     }
 
     @Override
@@ -89,12 +92,6 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
     @Override
     public String targetDescription() {
         return BUILDER;
-    }
-
-    @Override
-    public boolean targets(String typeName) {
-        return typeName.equals(BUILDER)
-                || discoverExisting && (typeName.equals(BOUNDED) || typeName.equals(UNBOUNDED) || typeName.equals(LOCAL_CACHE));
     }
 
     @Override
@@ -204,16 +201,6 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
         }
 
         @Override
-        public String targetDescription() {
-            return SPRING_CACHE;
-        }
-
-        @Override
-        public boolean targets(String typeName) {
-            return typeName.equals(SPRING_CACHE);
-        }
-
-        @Override
         public AgentBuilder extend(AgentBuilder builder) {
             return builder.type(named(SPRING_CACHE)).transform((type, description, loader, module, domain) -> type
                     // Every constructor takes (String name, Cache or AsyncCache, …): the one place
@@ -245,16 +232,6 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
         @Override
         public String name() {
             return "caffeine-jcache";
-        }
-
-        @Override
-        public String targetDescription() {
-            return CACHE_PROXY;
-        }
-
-        @Override
-        public boolean targets(String typeName) {
-            return typeName.equals(CACHE_PROXY);
         }
 
         @Override

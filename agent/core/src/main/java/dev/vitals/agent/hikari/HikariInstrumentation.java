@@ -29,16 +29,6 @@ public final class HikariInstrumentation implements LibraryInstrumentation {
     }
 
     @Override
-    public String targetDescription() {
-        return POOL;
-    }
-
-    @Override
-    public boolean targets(String typeName) {
-        return typeName.equals(POOL);
-    }
-
-    @Override
     public Set<String> targetClassNames() {
         return Set.of("com/zaxxer/hikari/pool/HikariPool");
     }

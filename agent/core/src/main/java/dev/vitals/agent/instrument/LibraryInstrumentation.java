@@ -15,11 +15,22 @@ public interface LibraryInstrumentation {
     /** Short name shown in {@code /api/v1/health}, such as {@code hikaricp}. */
     String name();
 
-    /** What must be loaded for this to apply, for the "skipped" reason. */
-    String targetDescription();
+    /**
+     * What must be loaded for this to apply, for the "skipped" reason; by default the classes of
+     * {@link #targetClassNames()}.
+     */
+    default String targetDescription() {
+        return String.join(" or ", targetClassNames().stream().map(name -> name.replace('/', '.')).sorted().toList());
+    }
 
-    /** Whether {@code typeName} is one of this instrumentation's targets. */
-    boolean targets(String typeName);
+    /**
+     * Whether {@code typeName} (dotted) is one of the targets matched by name; by default, whether
+     * it is in {@link #targetClassNames()}. Targets matched by hierarchy answer through
+     * {@link #targets(Class)} and {@link #targets(TypeDescription)}.
+     */
+    default boolean targets(String typeName) {
+        return targetClassNames().contains(typeName.replace('.', '/'));
+    }
 
     /**
      * Whether the loaded class {@code type} is a target, to retransform it; by name unless the

@@ -35,9 +35,9 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
     static final String DATA_SOURCE = "javax.sql.DataSource";
     private static final String HIKARI = "com.zaxxer.hikari.";
     /** HikariCP's classes whose {@code getConnection} / connection set-up belong to the pool. */
-    private static final Set<String> HIKARI_CONNECTION_PATHS = Set.of(
-            "com.zaxxer.hikari.HikariDataSource", "com.zaxxer.hikari.util.DriverDataSource",
-            "com.zaxxer.hikari.pool.PoolBase");
+    private static final String HIKARI_DATA_SOURCE = "com.zaxxer.hikari.HikariDataSource";
+    private static final String HIKARI_DRIVER_DATA_SOURCE = "com.zaxxer.hikari.util.DriverDataSource";
+    private static final String HIKARI_POOL_BASE = "com.zaxxer.hikari.pool.PoolBase";
 
     private final JdbcTypes types;
 
@@ -48,8 +48,8 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
 
     @Override
     public Set<String> targetClassNames() {
-        return Set.of("com/zaxxer/hikari/HikariDataSource", "com/zaxxer/hikari/util/DriverDataSource",
-                "com/zaxxer/hikari/pool/PoolBase");
+        return Set.of(HIKARI_DATA_SOURCE.replace('.', '/'), HIKARI_DRIVER_DATA_SOURCE.replace('.', '/'),
+                HIKARI_POOL_BASE.replace('.', '/'));
     }
 
     @Override
@@ -69,11 +69,6 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
     }
 
     @Override
-    public boolean targets(String typeName) {
-        return HIKARI_CONNECTION_PATHS.contains(typeName);
-    }
-
-    @Override
     public boolean targets(Class<?> type) {
         return targets(type.getName()) || (!type.isInterface() && (JdbcTypes.kinds(type) & JdbcTypes.DATA_SOURCE) != 0);
     }
@@ -90,10 +85,10 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
                 .transform((type, description, loader, module, domain) -> type
                         // The two ways to ask a data source for a connection.
                         .visit(Advice.to(GetConnection.class).on(getConnection())))
-                .type(namedOneOf("com.zaxxer.hikari.HikariDataSource", "com.zaxxer.hikari.util.DriverDataSource"))
+                .type(namedOneOf(HIKARI_DATA_SOURCE, HIKARI_DRIVER_DATA_SOURCE))
                 .transform((type, description, loader, module, domain) -> type
                         .visit(Advice.to(Delegate.class).on(getConnection())))
-                .type(named("com.zaxxer.hikari.pool.PoolBase"))
+                .type(named(HIKARI_POOL_BASE))
                 .transform((type, description, loader, module, domain) -> type
                         // Every physical connection a pool opens goes through here (HikariCP 4 to 7).
                         .visit(Advice.to(Delegate.class).on(named("newConnection"))));
