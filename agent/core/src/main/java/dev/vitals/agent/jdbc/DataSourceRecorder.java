@@ -78,12 +78,7 @@ public final class DataSourceRecorder implements DataSourceListener {
 
     @Override
     public long connecting() {
-        long[] numbers = (long[]) threads.get()[NUMBERS];
-        if (++numbers[DEPTH] != 1) {
-            return 0L;
-        }
-        long now = nanoTime.getAsLong();
-        return now == 0L ? 1L : now;
+        return CallDepth.enter((long[]) threads.get()[NUMBERS], DEPTH, nanoTime);
     }
 
     @Override
@@ -91,9 +86,7 @@ public final class DataSourceRecorder implements DataSourceListener {
         long end = start == 0L ? 0L : nanoTime.getAsLong();
         Object[] state = threads.get();
         long[] numbers = (long[]) state[NUMBERS];
-        if (numbers[DEPTH] > 0) {
-            numbers[DEPTH]--;
-        }
+        CallDepth.leave(numbers, DEPTH);
         // Calls return innermost first.
         if (state[INNERMOST] == null) {
             state[INNERMOST] = dataSource;
@@ -122,9 +115,7 @@ public final class DataSourceRecorder implements DataSourceListener {
     public void delegated() {
         Object[] state = threads.get();
         long[] numbers = (long[]) state[NUMBERS];
-        if (numbers[DEPTH] > 0) {
-            numbers[DEPTH]--;
-        }
+        CallDepth.leave(numbers, DEPTH);
         if (numbers[DEPTH] == 0) {
             // HikariCP's own call was outermost (a pool filling itself): nothing to count, nothing to keep.
             state[INNERMOST] = null;

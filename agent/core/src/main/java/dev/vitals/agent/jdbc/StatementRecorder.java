@@ -211,9 +211,7 @@ public final class StatementRecorder implements StatementListener {
     public void created(Object connection, Object statement, String sql, boolean outermost, Throwable thrown) {
         Object[] state = threads.get();
         long[] numbers = (long[]) state[NUMBERS];
-        if (numbers[DEPTH] > 0) {
-            numbers[DEPTH]--;
-        }
+        CallDepth.leave(numbers, DEPTH);
         // Calls return innermost first: the first to get here ran on the driver's own connection.
         if (state[INNER_CONNECTION] == null) {
             state[INNER_CONNECTION] = connection;
@@ -325,12 +323,7 @@ public final class StatementRecorder implements StatementListener {
 
     @Override
     public long executing() {
-        long[] numbers = (long[]) threads.get()[NUMBERS];
-        if (++numbers[DEPTH] != 1) {
-            return 0L;
-        }
-        long now = nanoTime.getAsLong();
-        return now == 0L ? 1L : now;
+        return CallDepth.enter((long[]) threads.get()[NUMBERS], DEPTH, nanoTime);
     }
 
     @Override
@@ -338,9 +331,7 @@ public final class StatementRecorder implements StatementListener {
         long end = start == 0L ? 0L : nanoTime.getAsLong();
         Object[] state = threads.get();
         long[] numbers = (long[]) state[NUMBERS];
-        if (numbers[DEPTH] > 0) {
-            numbers[DEPTH]--;
-        }
+        CallDepth.leave(numbers, DEPTH);
         if (start == 0L) {
             return;
         }
@@ -355,9 +346,7 @@ public final class StatementRecorder implements StatementListener {
         long end = start == 0L ? 0L : nanoTime.getAsLong();
         Object[] state = threads.get();
         long[] numbers = (long[]) state[NUMBERS];
-        if (numbers[DEPTH] > 0) {
-            numbers[DEPTH]--;
-        }
+        CallDepth.leave(numbers, DEPTH);
         if (start == 0L) {
             return;
         }
