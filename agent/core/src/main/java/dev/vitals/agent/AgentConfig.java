@@ -84,10 +84,24 @@ public final class AgentConfig {
     static final String SQL_MAX_STATEMENTS = "sql.max_statements";
     static final String SQL_SLOW_THRESHOLD = "sql.slow_threshold";
     static final String CACHES_NAMES = "caches.names";
+    static final String SAMPLE_INTERVAL = "sample.interval";
+    static final String SCORE_WINDOW = "score.window";
+    static final String HISTORY_MAX_MB = "history.max_mb";
+    static final String METRICS_AUTH = "metrics.auth";
 
     /** Bounds of {@code sql.max_statements}: each key costs about 6 KB of heap. */
     static final int MIN_SQL_STATEMENTS = 10;
     static final int MAX_SQL_STATEMENTS = 100_000;
+
+    /** Bounds of {@code sample.interval}: below a second the sampler would cost more than it tells. */
+    static final Duration MIN_SAMPLE_INTERVAL = Duration.ofSeconds(1);
+    static final Duration MAX_SAMPLE_INTERVAL = Duration.ofHours(1);
+    /** Bounds of {@code score.window}; the sampler keeps one interval's deltas per sample in it. */
+    static final Duration MIN_SCORE_WINDOW = Duration.ofSeconds(10);
+    static final Duration MAX_SCORE_WINDOW = Duration.ofHours(1);
+    /** Bounds of {@code history.max_mb}. */
+    static final int MIN_HISTORY_MB = 1;
+    static final int MAX_HISTORY_MB = 10_240;
 
     /** Every key, in the order they are resolved (state.dir's default needs app.name). */
     private static final List<Key<?>> KEYS = List.of(
@@ -100,7 +114,13 @@ public final class AgentConfig {
             new Key<>(LOG_LEVEL, any -> "info", AgentConfig::parseLevel),
             new Key<>(SQL_MAX_STATEMENTS, any -> "1000", AgentConfig::parseSqlMaxStatements),
             new Key<>(SQL_SLOW_THRESHOLD, any -> "1s", AgentConfig::parsePositiveDuration),
-            new Key<>(CACHES_NAMES, any -> "", AgentConfig::parseCacheNames));
+            new Key<>(CACHES_NAMES, any -> "", AgentConfig::parseCacheNames),
+            new Key<>(SAMPLE_INTERVAL, any -> "10s",
+                    text -> parseBoundedDuration(text, MIN_SAMPLE_INTERVAL, MAX_SAMPLE_INTERVAL, "1s", "1h")),
+            new Key<>(SCORE_WINDOW, any -> "5m",
+                    text -> parseBoundedDuration(text, MIN_SCORE_WINDOW, MAX_SCORE_WINDOW, "10s", "1h")),
+            new Key<>(HISTORY_MAX_MB, any -> "50", AgentConfig::parseHistoryMaxMb),
+            new Key<>(METRICS_AUTH, any -> "token", AgentConfig::parseMetricsAuth));
 
     private final Map<String, Object> values;
     private final Map<String, Setting> settings;
@@ -404,6 +424,43 @@ public final class AgentConfig {
         return duration;
     }
 
+    private static Duration parseBoundedDuration(String text, Duration min, Duration max, String minText,
+            String maxText) throws Invalid {
+        Duration duration;
+        try {
+            duration = parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(e.getMessage() + ", from " + minText + " to " + maxText);
+        }
+        if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
+            throw new Invalid("expected a duration from " + minText + " to " + maxText);
+        }
+        return duration;
+    }
+
+    private static Integer parseHistoryMaxMb(String text) throws Invalid {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= MIN_HISTORY_MB && value <= MAX_HISTORY_MB) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below with the accepted range.
+        }
+        throw new Invalid("expected a whole number of megabytes " + MIN_HISTORY_MB + ".." + MAX_HISTORY_MB);
+    }
+
+    /** {@code token}: /metrics needs the token (true); {@code none}: it is public (false). */
+    private static Boolean parseMetricsAuth(String text) throws Invalid {
+        if (text.equalsIgnoreCase("token")) {
+            return Boolean.TRUE;
+        }
+        if (text.equalsIgnoreCase("none")) {
+            return Boolean.FALSE;
+        }
+        throw new Invalid("expected token (/metrics needs the token) or none (/metrics is public)");
+    }
+
     private static Map<String, String> parseCacheNames(String text) throws Invalid {
         try {
             return CacheNames.parseOverrides(text);
@@ -504,6 +561,34 @@ public final class AgentConfig {
     @SuppressWarnings("unchecked")
     public Map<String, String> cacheNames() {
         return (Map<String, String>) values.get(CACHES_NAMES);
+    }
+
+    /** How often the sampler takes a snapshot of every pool, cache and statement. */
+    public Duration sampleInterval() {
+        return (Duration) values.get(SAMPLE_INTERVAL);
+    }
+
+    /**
+     * The window the score and recommendations look back over; never shorter than one
+     * {@link #sampleInterval()} (a shorter one is stretched to it).
+     */
+    public Duration scoreWindow() {
+        Duration window = (Duration) values.get(SCORE_WINDOW);
+        return window.compareTo(sampleInterval()) < 0 ? sampleInterval() : window;
+    }
+
+    /** The most disk the persisted history may take, bytes. */
+    public long historyMaxBytes() {
+        return (Integer) values.get(HISTORY_MAX_MB) * 1024L * 1024L;
+    }
+
+    /**
+     * Whether {@code GET /metrics} needs the token ({@code metrics.auth=token}, the default) or is
+     * served to anyone who can reach the port ({@code metrics.auth=none}, for scrapers that cannot
+     * send a bearer token).
+     */
+    public boolean metricsNeedToken() {
+        return (Boolean) values.get(METRICS_AUTH);
     }
 
     /** Every effective setting with its source, in a stable order; {@code config} first if set. */

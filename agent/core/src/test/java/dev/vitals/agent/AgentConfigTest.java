@@ -70,7 +70,7 @@ class AgentConfigTest {
         "app.name=a b   | invalid value 'a b' for 'app.name' (from the agent arguments): expected 1 to 64 letters, digits, '.', '_' or '-'; using the default 'OrderService'",
         "log.level=loud | invalid value 'loud' for 'log.level' (from the agent arguments): expected one of error, warn, info, debug; using the default 'info'",
         "bind=a/b       | invalid value 'a/b' for 'bind' (from the agent arguments): expected an IP address or host name, such as 127.0.0.1, ::1 or 0.0.0.0; using the default '127.0.0.1'",
-        "colour=red     | unknown configuration key 'colour' in the agent arguments; known keys: port, bind, token, app.name, state.dir, log.file, log.level, sql.max_statements, sql.slow_threshold, caches.names, config",
+        "colour=red     | unknown configuration key 'colour' in the agent arguments; known keys: port, bind, token, app.name, state.dir, log.file, log.level, sql.max_statements, sql.slow_threshold, caches.names, sample.interval, score.window, history.max_mb, metrics.auth, config",
         "justaword      | agent argument 'justaword' is not key=value (example: port=9797,token=...)",
         "sql.max_statements=9      | invalid value '9' for 'sql.max_statements' (from the agent arguments): expected a whole number 10..100000; using the default '1000'",
         "sql.max_statements=100001 | invalid value '100001' for 'sql.max_statements' (from the agent arguments): expected a whole number 10..100000; using the default '1000'",
@@ -79,6 +79,12 @@ class AgentConfigTest {
         "sql.slow_threshold=1 sec  | invalid value '1 sec' for 'sql.slow_threshold' (from the agent arguments): expected a duration such as 500ms, 10s, 5m, 1h or 2d; using the default '1s'",
         "caches.names=Orders.x     | invalid value 'Orders.x' for 'caches.names' (from the agent arguments): expected site=name pairs separated by ';', such as OrderService.customers=customers;PriceService:42=prices (a site is Class.field, Class:line or a cache's default name; a name is 1 to 64 letters, digits, '.', '_', ':' or '-'); using the default (none)",
         "caches.names=a=x;a=y      | invalid value 'a=x;a=y' for 'caches.names' (from the agent arguments): the site a is named twice; expected site=name pairs separated by ';', such as OrderService.customers=customers;PriceService:42=prices (a site is Class.field, Class:line or a cache's default name; a name is 1 to 64 letters, digits, '.', '_', ':' or '-'); using the default (none)",
+        "sample.interval=500ms     | invalid value '500ms' for 'sample.interval' (from the agent arguments): expected a duration from 1s to 1h; using the default '10s'",
+        "sample.interval=2h        | invalid value '2h' for 'sample.interval' (from the agent arguments): expected a duration from 1s to 1h; using the default '10s'",
+        "sample.interval=often     | invalid value 'often' for 'sample.interval' (from the agent arguments): expected a duration such as 500ms, 10s, 5m, 1h or 2d, from 1s to 1h; using the default '10s'",
+        "score.window=5s           | invalid value '5s' for 'score.window' (from the agent arguments): expected a duration from 10s to 1h; using the default '5m'",
+        "history.max_mb=0          | invalid value '0' for 'history.max_mb' (from the agent arguments): expected a whole number of megabytes 1..10240; using the default '50'",
+        "history.max_mb=lots       | invalid value 'lots' for 'history.max_mb' (from the agent arguments): expected a whole number of megabytes 1..10240; using the default '50'",
     })
     void badArgumentsAreReportedAndDefaultsUsed(String args, String warning) {
         AgentConfig config = load(args, Map.of(), Map.of());
@@ -100,6 +106,22 @@ class AgentConfigTest {
         assertThat(largest.sqlMaxStatements()).isEqualTo(100_000);
         assertThat(given.warnings()).isEmpty();
         assertThat(largest.warnings()).isEmpty();
+    }
+
+    @Test
+    void samplingSettingsHaveDefaultsAndTheWindowIsNeverShorterThanTheInterval() {
+        AgentConfig defaults = load(null, Map.of(), Map.of());
+        AgentConfig fast = load("sample.interval=1s,score.window=10s,history.max_mb=1", Map.of(), Map.of());
+        AgentConfig stretched = load("sample.interval=1m,score.window=30s", Map.of(), Map.of());
+
+        assertThat(defaults.sampleInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.scoreWindow()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.historyMaxBytes()).isEqualTo(50L * 1024 * 1024);
+        assertThat(fast.sampleInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(fast.scoreWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(fast.historyMaxBytes()).isEqualTo(1024L * 1024);
+        assertThat(stretched.scoreWindow()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(fast.warnings()).isEmpty();
     }
 
     @Test
@@ -141,7 +163,7 @@ class AgentConfigTest {
         AgentConfig config = load("config=" + file, Map.of(), Map.of());
 
         assertThat(config.warnings()).containsExactly("unknown configuration key 'prot' in the file " + file
-                + "; known keys: port, bind, token, app.name, state.dir, log.file, log.level, sql.max_statements, sql.slow_threshold, caches.names, config");
+                + "; known keys: port, bind, token, app.name, state.dir, log.file, log.level, sql.max_statements, sql.slow_threshold, caches.names, sample.interval, score.window, history.max_mb, metrics.auth, config");
     }
 
     @Test

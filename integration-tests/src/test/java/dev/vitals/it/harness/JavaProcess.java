@@ -254,6 +254,24 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the process as {@code kill -9} does (SIGKILL: no shutdown hook, no finally block runs)
+     * and waits up to {@link #GRACE} for it to be gone; returns its exit status (137 on Linux).
+     * Its descendants are left alone. {@link #close()} afterwards is a no-op for a dead process.
+     */
+    public int kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " still alive " + GRACE + " after SIGKILL\n" + describe());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while killing " + name, e);
+        }
+        return process.exitValue();
+    }
+
     private void killNow() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();

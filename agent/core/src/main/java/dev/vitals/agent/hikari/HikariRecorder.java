@@ -249,17 +249,25 @@ public final class HikariRecorder implements PoolListener {
 
     /** Every pool still alive, oldest first. */
     public List<PoolSnapshot> snapshot() {
+        return read().stream().map(PoolReading::snapshot).toList();
+    }
+
+    /**
+     * Every pool still alive, oldest first, with the histograms its snapshot was computed from:
+     * the sampler subtracts consecutive readings to get what happened in between.
+     */
+    public List<PoolReading> read() {
         List<PoolRecord> live = new ArrayList<>();
         synchronized (this) {
             live.addAll(records.values());
         }
         live.sort((a, b) -> Integer.compare(a.id, b.id));
-        List<PoolSnapshot> result = new ArrayList<>();
+        List<PoolReading> result = new ArrayList<>();
         for (PoolRecord record : live) {
             Object pool = record.pool.get();
             if (pool != null) {
                 try {
-                    result.add(snapshot(record, pool));
+                    result.add(read(record, pool));
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     problem("cannot read pool " + describe(pool) + ": " + e);
                 }
@@ -268,7 +276,7 @@ public final class HikariRecorder implements PoolListener {
         return result;
     }
 
-    private PoolSnapshot snapshot(PoolRecord record, Object pool) throws ReflectiveOperationException {
+    private PoolReading read(PoolRecord record, Object pool) throws ReflectiveOperationException {
         // PoolBase declares it public, but PoolBase itself is package-private.
         Object config = field(pool, "config");
         LatencyHistogram.Snapshot acquire = record.acquireNanos.snapshot();
@@ -277,7 +285,7 @@ public final class HikariRecorder implements PoolListener {
         // HikariCP reports an acquire time for every attempt, including those that timed out.
         long attempts = Math.max(acquire.count(), timeouts);
         long borrows = attempts - timeouts;
-        return new PoolSnapshot(
+        PoolSnapshot snapshot = new PoolSnapshot(
                 (String) call(config, "getPoolName"),
                 record.closed ? "closed" : "active",
                 (Integer) call(pool, "getTotalConnections"),
@@ -301,6 +309,7 @@ public final class HikariRecorder implements PoolListener {
                 JdbcUrls.scrub((String) call(config, "getJdbcUrl")),
                 record.firstSeen.toString(),
                 record.sinceAttach);
+        return new PoolReading(record.id, snapshot, acquire, usage);
     }
 
     private static Double seconds(LatencyHistogram.Snapshot histogram, double nanos) {

@@ -161,7 +161,7 @@ public final class History {
         }
         List<HistoryPoint> copy = new ArrayList<>();
         synchronized (lock) {
-            Resolution res = resolutionFor(from, clock.instant());
+            Resolution res = resolutionFor(from, judgedAt(to, clock.instant()));
             Instant start = res == Resolution.RAW ? from : Resolution.floor(from, res.period());
             for (HistoryPoint p : rings.get(res)) {
                 if (!p.time().isBefore(start) && !p.time().isAfter(to)) {
@@ -184,6 +184,16 @@ public final class History {
         List<HistoryPoint> out = new ArrayList<>(buckets.size());
         buckets.forEach((key, rollup) -> out.add(rollup.toPoint(Instant.ofEpochMilli(key))));
         return out;
+    }
+
+    /**
+     * The moment a query's resolution is chosen at: {@code to} when it is within a minute before
+     * now, else now. A caller that computed {@code from = now - 24 h} a moment ago would otherwise
+     * find {@code from} a few milliseconds past the minute rollups' 24-hour retention and get
+     * hourly points; judged at its own {@code to}, it reads the resolution its window fits.
+     */
+    private static Instant judgedAt(Instant to, Instant now) {
+        return to.isBefore(now) && to.isAfter(now.minus(Duration.ofMinutes(1))) ? to : now;
     }
 
     /**

@@ -244,6 +244,11 @@ public final class HistoryStore implements History.Sink, Closeable {
         return skippedRecords;
     }
 
+    /** The directory the segment files are in. */
+    public Path directory() {
+        return dir;
+    }
+
     /** Bytes of all segment files in the directory, every owner. */
     public synchronized long diskBytes() throws IOException {
         long total = 0;

@@ -4,6 +4,7 @@ import dev.vitals.agent.bridge.StatementListener;
 import dev.vitals.agent.histogram.LatencyHistogram;
 import dev.vitals.agent.snapshot.QueryReport;
 import dev.vitals.agent.snapshot.SlowQuerySnapshot;
+import dev.vitals.agent.snapshot.StatementCounts;
 import dev.vitals.agent.snapshot.StatementSnapshot;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -581,6 +582,28 @@ public final class StatementRecorder implements StatementListener {
                     times.percentileNanos(50) / NANOS_PER_SECOND, times.percentileNanos(95) / NANOS_PER_SECOND,
                     times.percentileNanos(99) / NANOS_PER_SECOND, times.maxNanos() / NANOS_PER_SECOND,
                     record.rows.sum(), lastSeen == 0 ? null : Instant.ofEpochMilli(lastSeen).toString()));
+        }
+        return result;
+    }
+
+    /**
+     * For the sampler: every key with executions, in key order, and every key's histogram added
+     * into {@code all} (so {@code all} ends up holding all SQL, whatever the key). Reads each
+     * histogram once and copies none.
+     */
+    public List<StatementCounts> counts(LatencyHistogram.Accumulator all) {
+        int count = Math.min(nextRecord.get(), records.length());
+        List<StatementCounts> result = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            StatementRecord record = records.get(i);
+            if (record == null) {
+                continue;
+            }
+            long calls = record.nanos.addTo(all);
+            if (calls > 0) {
+                result.add(new StatementCounts(record.id, record.dataSource, record.sql, record.kind.apiName, calls,
+                        record.errors.sum(), record.nanos.sumNanos()));
+            }
         }
         return result;
     }

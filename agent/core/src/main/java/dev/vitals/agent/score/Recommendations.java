@@ -70,7 +70,7 @@ public final class Recommendations {
     /** All recommendations for the window; a single {@link #OPTIMAL} one when no rule fires. */
     public static List<Recommendation> evaluate(ScoreInput in) {
         List<Recommendation> out = new ArrayList<>();
-        String window = ScoreText.limit(in.windowSeconds()) + " s";
+        String window = ScoreText.window(in.windowSeconds());
         for (Pool pool : in.pools()) {
             poolTooSmall(pool, window, out);
         }
@@ -105,7 +105,9 @@ public final class Recommendations {
 
     /** Timeouts or waiting threads while every connection is lent out. */
     private static void poolTooSmall(Pool pool, String window, List<Recommendation> out) {
-        if ((pool.timeouts() == 0 && pool.pending() == 0) || pool.active() < pool.maxPoolSize()) {
+        // The window's peak, not its last sample: timeouts happen while the pool is full, and it
+        // may have drained by the time the window ends.
+        if ((pool.timeouts() == 0 && pool.pending() == 0) || pool.peakOrActive() < pool.maxPoolSize()) {
             return;
         }
         int max = pool.maxPoolSize();
@@ -119,7 +121,8 @@ public final class Recommendations {
                 pool.timeouts() > 0 ? Recommendation.CRITICAL : Recommendation.WARNING,
                 "pool:" + pool.name(), "Pool " + pool.name() + " is too small",
                 "pool " + pool.name() + " timed out " + pool.timeouts() + " times in " + window + " with "
-                        + pool.active() + "/" + max + " active and " + pool.pending() + " threads waiting" + wait,
+                        + pool.peakOrActive() + "/" + max + " active at the peak and " + pool.pending()
+                        + " threads waiting" + wait,
                 "raise maximumPoolSize from " + max + " to " + (max + growth) + " or shorten transactions"));
     }
 

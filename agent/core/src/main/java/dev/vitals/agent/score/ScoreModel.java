@@ -175,7 +175,7 @@ public final class ScoreModel {
         if (pool.timeouts() > 0) {
             double s = timeoutScore(pool.timeouts(), pool.borrows());
             long attempts = pool.timeouts() + pool.borrows();
-            reasons.add(who + pool.timeouts() + " connection timeouts in " + ScoreText.limit(windowSeconds) + " s ("
+            reasons.add(who + pool.timeouts() + " connection timeouts in " + ScoreText.window(windowSeconds) + " ("
                     + ScoreText.percent((double) pool.timeouts() / attempts) + " of " + attempts
                     + " borrow attempts) → " + ScoreText.score(display(s)));
             score = Math.min(score, s);

@@ -23,6 +23,14 @@ final class ScoreText {
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
+    /**
+     * A window's length in whole seconds: {@code 300 s}. A sampled window is a sum of measured
+     * intervals (299.9871 s); the evidence names its length, not its measurement noise.
+     */
+    static String window(double seconds) {
+        return Math.max(1, Math.round(seconds)) + " s";
+    }
+
     /** A ratio as a percentage with 1 decimal: {@code 62.5%}. */
     static String percent(double ratio) {
         return String.format(Locale.ROOT, "%.1f%%", ratio * 100);

@@ -54,6 +54,58 @@ class LatencyHistogramTest {
     }
 
     @Test
+    void anAccumulatorSumsHistogramsExactlyWithoutCopyingThem() {
+        Random random = new Random(7);
+        LatencyHistogram a = new LatencyHistogram();
+        LatencyHistogram b = new LatencyHistogram();
+        for (int i = 0; i < 10_000; i++) {
+            a.record(random.nextInt(5_000_000));
+            b.record(1_000_000L + random.nextInt(100_000_000));
+        }
+        LatencyHistogram.Accumulator all = new LatencyHistogram.Accumulator();
+        assertThat(a.addTo(all)).isEqualTo(10_000);
+        assertThat(b.addTo(all)).isEqualTo(10_000);
+
+        assertThat(all.snapshot()).isEqualTo(a.snapshot().plus(b.snapshot()));
+        assertThat(a.sumNanos()).isEqualTo(a.snapshot().sumNanos());
+        all.clear();
+        assertThat(all.snapshot()).isSameAs(Snapshot.EMPTY);
+    }
+
+    @Test
+    void sparseSnapshotsMergeBackToTheExactWindow() {
+        Random random = new Random(11);
+        LatencyHistogram histogram = new LatencyHistogram();
+        List<LatencyHistogram.Sparse> intervals = new ArrayList<>();
+        Snapshot previous = Snapshot.EMPTY;
+        Snapshot start = null;
+        for (int interval = 0; interval < 20; interval++) {
+            for (int i = 0; i < 500; i++) {
+                histogram.record((long) (Math.exp(random.nextGaussian() * 2 + 14)));
+            }
+            Snapshot now = histogram.snapshot();
+            if (interval == 4) {
+                start = now;
+            }
+            if (interval > 4) {
+                intervals.add(now.minus(previous).sparse());
+            }
+            previous = now;
+        }
+        Snapshot merged = LatencyHistogram.Sparse.merge(intervals);
+        Snapshot window = previous.minus(start);
+        assertThat(merged.count()).isEqualTo(window.count()).isEqualTo(15 * 500);
+        assertThat(merged.sumNanos()).isEqualTo(window.sumNanos());
+        for (double p : new double[] {0, 50, 90, 99, 99.9}) {
+            assertThat(merged.percentileNanos(p)).as("p%s", p).isEqualTo(window.percentileNanos(p));
+        }
+        // Sparse means small: a few dozen buckets per interval, not 625.
+        assertThat(intervals.get(0).footprintBytes()).isLessThan(8L * LatencyHistogram.BUCKET_COUNT / 2);
+        assertThat(Snapshot.EMPTY.sparse()).isSameAs(LatencyHistogram.Sparse.EMPTY);
+        assertThat(LatencyHistogram.Sparse.merge(List.of())).isSameAs(Snapshot.EMPTY);
+    }
+
+    @Test
     void emptyHistogram() {
         Snapshot snapshot = new LatencyHistogram().snapshot();
 

@@ -154,6 +154,24 @@ class HistoryTest {
     }
 
     @Test
+    void aWindowComputedAMomentAgoStillReadsTheResolutionItFits() {
+        for (long s = 0; s <= 3_600; s += 10) {
+            sample(T0.plusSeconds(s), 1, 1, 50, 1);
+        }
+        // The caller took "now", then the clock moved on a few milliseconds before the query ran.
+        Instant callerNow = clock.instant();
+        clock.set(callerNow.plusMillis(5));
+        List<HistoryPoint> hour = history.query(callerNow.minus(Duration.ofHours(1)), callerNow, Duration.ofMinutes(5));
+        // Raw samples, bucketed by 5 minutes: the first bucket starts at T0 and holds 30 samples.
+        assertThat(hour.get(0).time()).isEqualTo(T0);
+        assertThat(hour.get(0).samples()).isEqualTo(30);
+        List<HistoryPoint> day = history.query(callerNow.minus(Duration.ofHours(24)), callerNow, Duration.ofMinutes(5));
+        // Minute rollups, not hourly ones: 5-minute buckets.
+        assertThat(day).hasSizeGreaterThan(2);
+        assertThat(day.get(1).time()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+    }
+
+    @Test
     void samplesOlderThanTheLastAreDropped() {
         sample(T0.plusSeconds(10), 1, 1, 1, 1);
         sample(T0.plusSeconds(5), 1, 1, 1, 1);

@@ -62,7 +62,7 @@ class RecommendationsTest {
         Recommendation r = fired(pools(new Pool("orders", 10, 10, 0, 6, 1000, 14, 0.9, 2.871, 0.4, 10, 6)),
                 "pool-too-small");
         assertThat(r).isEqualTo(new Recommendation("pool-too-small", "critical", "pool:orders", "Pool orders is too small",
-                "pool orders timed out 14 times in 300 s with 10/10 active and 6 threads waiting (p99 wait 2.871 s)",
+                "pool orders timed out 14 times in 300 s with 10/10 active at the peak and 6 threads waiting (p99 wait 2.871 s)",
                 "raise maximumPoolSize from 10 to 15 or shorten transactions"));
     }
 
@@ -70,7 +70,7 @@ class RecommendationsTest {
     void poolTooSmallWithOnlyWaitersIsAWarningAndGrowsByTheWaiters() {
         Recommendation r = fired(pools(Pool.of("orders", 10, 10, 0, 2, 1000, 0)), "pool-too-small");
         assertThat(r.severity()).isEqualTo("warning");
-        assertThat(r.evidence()).isEqualTo("pool orders timed out 0 times in 300 s with 10/10 active and 2 threads waiting");
+        assertThat(r.evidence()).isEqualTo("pool orders timed out 0 times in 300 s with 10/10 active at the peak and 2 threads waiting");
         assertThat(r.action()).isEqualTo("raise maximumPoolSize from 10 to 12 or shorten transactions");
     }
 
@@ -274,7 +274,7 @@ class RecommendationsTest {
     @Test
     void poolStarvationRecommendationNamesThePoolWithItsNumbers() {
         assertThat(fired(ScoreModelTest.Scenarios.poolStarvation(), "pool-too-small").evidence()).isEqualTo(
-                "pool orders-pool timed out 14 times in 300 s with 10/10 active and 6 threads waiting (p99 wait 2.871 s)");
+                "pool orders-pool timed out 14 times in 300 s with 10/10 active at the peak and 6 threads waiting (p99 wait 2.871 s)");
     }
 
     @Test
