@@ -1,0 +1,297 @@
+package dev.vitals.agent.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vitals.agent.alert.AlertEngine;
+import dev.vitals.agent.alert.AlertEvent;
+import dev.vitals.agent.alert.AlertRule;
+import dev.vitals.agent.alert.Notifier;
+import dev.vitals.agent.alert.RuleException;
+import dev.vitals.agent.alert.RuleStore;
+import dev.vitals.agent.alert.RuleValidator;
+import dev.vitals.agent.sampling.Sample;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The alert rules API ({@code /api/v1/alerts/...}): rule CRUD, checking the rules now, events and
+ * their acknowledgement, and a test notification. Bodies are JSON objects of at most 64 KiB;
+ * every mistake is a 4xx naming the field, never a 500.
+ *
+ * <p>Thread-safe: the store, engine and notifier are; this class keeps no state.
+ */
+public final class AlertRoutes implements Routes {
+
+    /** Rules a JVM may have: evaluation cost and the rules file stay bounded. */
+    static final int MAX_RULES = 1_000;
+
+    /** Events a single request may list. */
+    static final int MAX_EVENTS = 10_000;
+    static final int DEFAULT_EVENTS = 100;
+
+    public record Rules(List<AlertRule> rules, int totalRules, long enabledRules) {
+    }
+
+    public record Created(String message, String ruleId, AlertRule rule) {
+    }
+
+    public record Updated(String message, AlertRule rule) {
+    }
+
+    public record Deleted(String message, String ruleId) {
+    }
+
+    public record Checked(String timestamp, String sampleTimestamp, int rulesChecked,
+            List<AlertEngine.Evaluation> results) {
+    }
+
+    public record Events(List<AlertEvent> events, int totalEvents, long unacknowledgedEvents) {
+    }
+
+    public record Acknowledged(String message, AlertEvent event) {
+    }
+
+    private final RuleStore store;
+    private final AlertEngine engine;
+    private final Notifier notifier;
+    private final LatestSample latest;
+    private final Clock clock;
+    private final Responses responses;
+
+    /**
+     * @param latest the sampler's newest sample (check-rules evaluates it)
+     * @param interval {@code sample.interval}, quoted while there is no sample yet
+     */
+    public AlertRoutes(RuleStore store, AlertEngine engine, Notifier notifier, Supplier<Sample> latest,
+            Duration interval, Clock clock, Responses responses) {
+        this.store = store;
+        this.engine = engine;
+        this.notifier = notifier;
+        this.latest = new LatestSample(latest, interval, responses);
+        this.clock = clock;
+        this.responses = responses;
+    }
+
+    @Override
+    public void register(RoutingHandler routing) {
+        routing.get("/api/v1/alerts/rules", this::listRules);
+        routing.post("/api/v1/alerts/rules", this::createRule);
+        routing.get("/api/v1/alerts/rules/{id}", this::getRule);
+        routing.put("/api/v1/alerts/rules/{id}", this::updateRule);
+        routing.delete("/api/v1/alerts/rules/{id}", this::deleteRule);
+        routing.post("/api/v1/alerts/check-rules", this::checkRules);
+        routing.get("/api/v1/alerts/events", this::listEvents);
+        routing.post("/api/v1/alerts/events/{id}/acknowledge", this::acknowledge);
+        routing.post("/api/v1/alerts/test-webhook", this::testWebhook);
+    }
+
+    private void listRules(HttpServerExchange exchange) {
+        List<AlertRule> rules = store.rules();
+        responses.json(exchange, 200, new Rules(rules, rules.size(), rules.stream().filter(AlertRule::enabled).count()));
+    }
+
+    private void createRule(HttpServerExchange exchange) {
+        JsonNode body = body(exchange);
+        if (body == null) {
+            return;
+        }
+        if (store.rules().size() >= MAX_RULES) {
+            responses.error(exchange, 400, "too_many_rules", "there are already " + MAX_RULES
+                    + " rules, the most a JVM may have; delete some first", null);
+            return;
+        }
+        AlertRule rule;
+        try {
+            rule = RuleValidator.create(body, RuleValidator.newId(), clock.instant());
+        } catch (RuleException e) {
+            invalid(exchange, e);
+            return;
+        }
+        store.putRule(rule);
+        responses.json(exchange, 201, new Created("rule created", rule.id(), rule));
+    }
+
+    private void getRule(HttpServerExchange exchange) {
+        AlertRule rule = ruleOrNotFound(exchange);
+        if (rule != null) {
+            responses.json(exchange, 200, rule);
+        }
+    }
+
+    private void updateRule(HttpServerExchange exchange) {
+        AlertRule existing = ruleOrNotFound(exchange);
+        if (existing == null) {
+            return;
+        }
+        JsonNode body = body(exchange);
+        if (body == null) {
+            return;
+        }
+        AlertRule rule;
+        try {
+            rule = RuleValidator.update(existing, body, clock.instant());
+        } catch (RuleException e) {
+            invalid(exchange, e);
+            return;
+        }
+        store.putRule(rule);
+        if (existing.enabled() && !rule.enabled()) {
+            engine.ruleWithdrawn(rule.id(), "rule disabled");
+        }
+        responses.json(exchange, 200, new Updated("rule updated", rule));
+    }
+
+    private void deleteRule(HttpServerExchange exchange) {
+        AlertRule rule = ruleOrNotFound(exchange);
+        if (rule == null) {
+            return;
+        }
+        store.deleteRule(rule.id());
+        engine.ruleWithdrawn(rule.id(), "rule deleted");
+        responses.json(exchange, 200, new Deleted("rule deleted", rule.id()));
+    }
+
+    private void checkRules(HttpServerExchange exchange) {
+        Sample sample = latest.orAnswerUnavailable(exchange);
+        if (sample == null) {
+            return;
+        }
+        List<AlertEngine.Evaluation> results = engine.check(sample);
+        int rules = (int) results.stream().map(AlertEngine.Evaluation::ruleId).distinct().count();
+        responses.json(exchange, 200, new Checked(clock.instant().toString(), sample.time().toString(), rules, results));
+    }
+
+    private void listEvents(HttpServerExchange exchange) {
+        int limit;
+        String severity;
+        Boolean acknowledged;
+        String status;
+        try {
+            limit = QueryRoutes.limit(first(exchange, "limit"), DEFAULT_EVENTS, MAX_EVENTS);
+            severity = oneOf(exchange, "severity", List.of("info", "warning", "error", "critical"));
+            String ack = oneOf(exchange, "acknowledged", List.of("true", "false"));
+            acknowledged = ack == null ? null : Boolean.valueOf(ack);
+            status = oneOf(exchange, "status", List.of(AlertEvent.FIRING, AlertEvent.RESOLVED));
+        } catch (BadParameterException e) {
+            responses.error(exchange, 400, "bad_parameter", e.getMessage(), e.field());
+            return;
+        }
+        List<AlertEvent> all = store.events();
+        List<AlertEvent> matching = all.stream()
+                .filter(e -> severity == null || e.severity().equals(severity))
+                .filter(e -> acknowledged == null || e.acknowledged() == acknowledged)
+                .filter(e -> status == null || e.status().equals(status))
+                .toList();
+        long unacknowledged = all.stream().filter(e -> !e.acknowledged()).count();
+        responses.json(exchange, 200, new Events(matching.subList(0, Math.min(limit, matching.size())),
+                matching.size(), unacknowledged));
+    }
+
+    private void acknowledge(HttpServerExchange exchange) {
+        String id = exchange.getQueryParameters().get("id").getFirst();
+        AlertEvent event = engine.acknowledge(id);
+        if (event == null) {
+            responses.error(exchange, 404, "not_found", "there is no alert event '" + id
+                    + "'; GET /api/v1/alerts/events lists them", "id");
+            return;
+        }
+        responses.json(exchange, 200, new Acknowledged("event acknowledged", event));
+    }
+
+    private void testWebhook(HttpServerExchange exchange) {
+        JsonNode body = body(exchange);
+        if (body == null) {
+            return;
+        }
+        RuleValidator.TestTarget target;
+        try {
+            target = RuleValidator.testTarget(body);
+        } catch (RuleException e) {
+            invalid(exchange, e);
+            return;
+        }
+        responses.json(exchange, 200, notifier.testWebhook(target.url(), target.format(), target.routingKey()));
+    }
+
+    // ---- helpers ----
+
+    private AlertRule ruleOrNotFound(HttpServerExchange exchange) {
+        String id = exchange.getQueryParameters().get("id").getFirst();
+        AlertRule rule = store.rule(id).orElse(null);
+        if (rule == null) {
+            responses.error(exchange, 404, "not_found", "there is no alert rule '" + id
+                    + "'; GET /api/v1/alerts/rules lists them", "id");
+        }
+        return rule;
+    }
+
+    /** The request's JSON body, or null after answering 400/413. */
+    private JsonNode body(HttpServerExchange exchange) {
+        byte[] bytes;
+        try (InputStream in = exchange.getInputStream()) {
+            bytes = in.readNBytes((int) Server.MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            // Undertow enforces MAX_ENTITY_SIZE on chunked bodies while they are read.
+            tooBig(exchange);
+            return null;
+        }
+        if (bytes.length > Server.MAX_BODY_BYTES) {
+            tooBig(exchange);
+            return null;
+        }
+        if (bytes.length == 0) {
+            responses.error(exchange, 400, "invalid_json", "the request needs a JSON object body", null);
+            return null;
+        }
+        try {
+            // NaN and Infinity parse (as numbers) so that the validator refuses them naming the field:
+            // clients such as Python's json module write them.
+            JsonNode node = responses.mapper().reader().with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).readTree(bytes);
+            if (node == null || !node.isObject()) {
+                responses.error(exchange, 400, "invalid_json", "the body must be a JSON object ({...})", null);
+                return null;
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            responses.error(exchange, 400, "invalid_json", "the body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", null);
+            return null;
+        } catch (IOException e) {
+            responses.error(exchange, 400, "invalid_json", "the body could not be read: " + e.getMessage(), null);
+            return null;
+        }
+    }
+
+    private void tooBig(HttpServerExchange exchange) {
+        responses.error(exchange, 413, "body_too_large",
+                "the body is larger than " + Server.MAX_BODY_BYTES / 1024 + " KiB", null);
+    }
+
+    private void invalid(HttpServerExchange exchange, RuleException e) {
+        responses.error(exchange, e.status(), e.status() == 413 ? "body_too_large" : "invalid_rule", e.getMessage(),
+                e.field());
+    }
+
+    private static String first(HttpServerExchange exchange, String name) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        return values == null || values.isEmpty() ? null : values.getFirst();
+    }
+
+    private static String oneOf(HttpServerExchange exchange, String name, List<String> allowed)
+            throws BadParameterException {
+        String value = first(exchange, name);
+        if (value != null && !allowed.contains(value)) {
+            throw new BadParameterException(name, name + " must be one of " + String.join(", ", allowed) + "; got '"
+                    + value + "'");
+        }
+        return value;
+    }
+}
