@@ -47,6 +47,21 @@ public final class Requirements {
         return POSTGRES_URL;
     }
 
+    /** The Debian package's browser, driven by the dashboard's browser tests. */
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** The Debian package's WebDriver server, of the same version as {@link #CHROMIUM}. */
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    /**
+     * Chromium and chromedriver at {@link #CHROMIUM} and {@link #CHROMEDRIVER}, or skips / fails the
+     * calling test when either is missing.
+     */
+    public static void chromium() {
+        require("Chromium", Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "no executable " + (Files.isExecutable(CHROMIUM) ? CHROMEDRIVER : CHROMIUM)
+                        + "; install the Debian packages: apt-get install -y --no-install-recommends chromium chromium-driver");
+    }
+
     /**
      * Skips the calling test when {@code available} is false, or fails it when every requirement
      * is mandatory ({@value #REQUIRE_ALL_ENV}=true).

@@ -2,29 +2,47 @@ package dev.vitals.agent.http;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.Cookie;
 import io.undertow.util.Headers;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
 import java.util.Set;
 
 /**
- * Lets a request through only with {@code Authorization: Bearer <token>}, except for the few
- * public paths ({@code /api/v1/health}). Runs before routing, so an unknown path without a token
- * is a 401, not a 404: the API does not tell strangers which paths exist.
+ * Lets a request through only with {@code Authorization: Bearer <token>} or the dashboard's
+ * session cookie ({@value #COOKIE}, see {@link DashboardRoutes}), except for the public paths:
+ * {@code /api/v1/health}, {@code /metrics} when {@code metrics.auth=none}, and the dashboard's
+ * pages, sign-in and files ({@code /}, {@code /signin}, {@code /signout}, {@code /assets/…}),
+ * which carry no data. Runs before routing, so an unknown path without a token is a 401, not a
+ * 404: the API does not tell strangers which paths exist.
+ *
+ * <p>Cross-site request forgery: a browser sends the cookie by itself, also for requests a foreign
+ * page makes (another site's form, or a page on another port of this host, which counts as the same
+ * site). So with the cookie, a request that changes something ({@code POST}, {@code PUT},
+ * {@code DELETE}, {@code PATCH}) must also carry {@code X-Vitals-Request: 1}: a page can send a
+ * custom header to another origin only after a CORS preflight, and the agent answers none (it
+ * never sends CORS headers). A bearer token needs no such header: no foreign page knows it.
  *
  * <p>Thread-safe and allocation-light; called on Undertow's I/O threads.
  */
 final class Auth implements HttpHandler {
 
-    private static final String BEARER = "Bearer ";
+    /** The dashboard's session cookie. */
+    static final String COOKIE = "vitals_session";
+    /** The header that marks a state-changing request with the cookie as the dashboard's own. */
+    static final HttpString REQUEST_HEADER = new HttpString("X-Vitals-Request");
 
-    private final byte[] token;
+    private static final String BEARER = "Bearer ";
+    /** Paths under these prefixes are public (the dashboard's static files). */
+    private static final String ASSETS = "/assets/";
+
+    private final Sessions sessions;
     private final Set<String> publicPaths;
     private final Responses responses;
     private final HttpHandler next;
 
-    Auth(String token, Set<String> publicPaths, Responses responses, HttpHandler next) {
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+    Auth(Sessions sessions, Set<String> publicPaths, Responses responses, HttpHandler next) {
+        this.sessions = sessions;
         this.publicPaths = Set.copyOf(publicPaths);
         this.responses = responses;
         this.next = next;
@@ -32,7 +50,17 @@ final class Auth implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (publicPaths.contains(exchange.getRelativePath()) || authorized(exchange)) {
+        if (isPublic(exchange.getRelativePath()) || bearerMatches(exchange)) {
+            next.handleRequest(exchange);
+            return;
+        }
+        if (sessions.touch(sessionId(exchange))) {
+            if (changesState(exchange) && !"1".equals(exchange.getRequestHeaders().getFirst(REQUEST_HEADER))) {
+                responses.error(exchange, 403, "csrf", exchange.getRequestMethod() + " with the dashboard's session "
+                        + "cookie needs the header 'X-Vitals-Request: 1' (so that other pages cannot send it); "
+                        + "scripts and tools can send 'Authorization: Bearer <token>' instead", null);
+                return;
+            }
             next.handleRequest(exchange);
             return;
         }
@@ -42,13 +70,31 @@ final class Auth implements HttpHandler {
                         + "printed at start (system property vitals.token.file of the JVM)", null);
     }
 
-    private boolean authorized(HttpServerExchange exchange) {
+    /** The session id the request's cookie carries, or null. */
+    static String sessionId(HttpServerExchange exchange) {
+        Cookie cookie = exchange.getRequestCookie(COOKIE);
+        return cookie == null ? null : cookie.getValue();
+    }
+
+    private boolean isPublic(String path) {
+        if (publicPaths.contains(path)) {
+            return true;
+        }
+        // Undertow decodes the path but does not resolve dot segments: never let /assets/.. out of /assets.
+        return path.startsWith(ASSETS) && !path.contains("..") && path.indexOf('\\') < 0;
+    }
+
+    private boolean bearerMatches(HttpServerExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;
         }
-        byte[] given = header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        // Constant time, so the comparison does not leak how much of a guess was right.
-        return MessageDigest.isEqual(given, token);
+        return sessions.tokenMatches(header.substring(BEARER.length()).trim());
+    }
+
+    private static boolean changesState(HttpServerExchange exchange) {
+        HttpString method = exchange.getRequestMethod();
+        return method.equals(Methods.POST) || method.equals(Methods.PUT) || method.equals(Methods.DELETE)
+                || method.equals(Methods.PATCH);
     }
 }

@@ -10,6 +10,8 @@ import io.undertow.server.handlers.BlockingHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,7 +28,9 @@ import org.xnio.XnioWorker;
  * in a thread dump.
  *
  * <p>Every request passes {@link Auth} first, then the router; handlers run on worker threads
- * ({@link BlockingHandler}) so that a slow one never stalls the I/O threads.
+ * ({@link BlockingHandler}) so that a slow one never stalls the I/O threads. A live stream
+ * ({@link StreamRoutes}) leaves its worker thread once it is set up: it is written from the I/O
+ * thread, without blocking.
  *
  * <p>Concurrency: started and stopped by the agent's start/stop thread only.
  */
@@ -44,29 +48,67 @@ public final class Server implements AutoCloseable {
     private static final long STOP_WAIT_MILLIS = 5_000;
     /** Largest request body accepted; bigger ones get a 413 before any handler runs. */
     public static final long MAX_BODY_BYTES = 64 * 1024;
-    /** Paths served without a token. */
-    private static final Set<String> PUBLIC_PATHS = Set.of("/api/v1/health");
+    /**
+     * Paths always served without a token: health, and the dashboard's page, sign-in and sign-out
+     * (which carry no data; files under {@code /assets/} are public too, see {@link Auth}).
+     */
+    private static final Set<String> PUBLIC_PATHS = Set.of("/api/v1/health", "/", "/signin", "/signout");
 
     private final Undertow undertow;
     private final XnioWorker worker;
     private final ThreadPoolExecutor tasks;
     private final String url;
+    private final List<AutoCloseable> closeableRoutes;
 
-    private Server(Undertow undertow, XnioWorker worker, ThreadPoolExecutor tasks, String url) {
+    private Server(Undertow undertow, XnioWorker worker, ThreadPoolExecutor tasks, String url,
+            List<AutoCloseable> closeableRoutes) {
         this.undertow = undertow;
         this.worker = worker;
         this.tasks = tasks;
         this.url = url;
+        this.closeableRoutes = closeableRoutes;
     }
 
     /**
-     * Binds and starts the server.
+     * Binds and starts the server; without the token it serves only {@code /api/v1/health} and the
+     * dashboard's public paths.
      *
      * @throws RefusedException when the configuration is unsafe (a non-loopback bind without a
      *     configured token) or the address cannot be bound
      */
     public static Server start(String bind, int port, String token, boolean tokenConfigured, List<Routes> routes,
             Responses responses) throws RefusedException {
+        return start(bind, port, token, tokenConfigured, Set.of(), routes, responses);
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @param publicPaths paths served without the token besides {@code /api/v1/health} (exact
+     *     paths, such as {@code /metrics} when {@code metrics.auth=none})
+     * @throws RefusedException when the configuration is unsafe (a non-loopback bind without a
+     *     configured token) or the address cannot be bound
+     */
+    public static Server start(String bind, int port, String token, boolean tokenConfigured, Set<String> publicPaths,
+            List<Routes> routes, Responses responses) throws RefusedException {
+        return start(bind, port, new Sessions(token, Clock.systemUTC()), tokenConfigured, publicPaths, routes,
+                responses);
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @param sessions the token and the dashboard's sessions: a request needs the token or a session
+     *     cookie (see {@link Auth})
+     * @param publicPaths paths served without the token besides {@code /api/v1/health} and the
+     *     dashboard's (exact paths, such as {@code /metrics} when {@code metrics.auth=none})
+     * @param routes the resources; those that are {@link AutoCloseable} (the live stream) are closed
+     *     first when the server stops
+     * @throws RefusedException when the configuration is unsafe (a non-loopback bind without a
+     *     configured token) or the address cannot be bound
+     */
+    public static Server start(String bind, int port, Sessions sessions, boolean tokenConfigured,
+            Set<String> publicPaths, List<Routes> routes, Responses responses) throws RefusedException {
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);
@@ -86,7 +128,11 @@ public final class Server implements AutoCloseable {
                 "no such resource: " + exchange.getRequestPath() + "; the API is under /api/v1/", null));
         routing.setInvalidMethodHandler(exchange -> responses.error(exchange, 405, "method_not_allowed",
                 exchange.getRequestMethod() + " is not supported on " + exchange.getRequestPath(), null));
-        HttpHandler root = new Auth(token, PUBLIC_PATHS, responses, new BlockingHandler(routing));
+        Set<String> open = new HashSet<>(PUBLIC_PATHS);
+        open.addAll(publicPaths);
+        HttpHandler root = new Auth(sessions, open, responses, new BlockingHandler(routing));
+        List<AutoCloseable> closeableRoutes = routes.stream()
+                .filter(AutoCloseable.class::isInstance).map(AutoCloseable.class::cast).toList();
 
         ThreadPoolExecutor tasks = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(QUEUED_REQUESTS), new NamedDaemons("vitals-http-worker-"));
@@ -131,7 +177,7 @@ public final class Server implements AutoCloseable {
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return new Server(undertow, worker, tasks, "http://" + host + ":" + bound.getPort() + "/");
+        return new Server(undertow, worker, tasks, "http://" + host + ":" + bound.getPort() + "/", closeableRoutes);
     }
 
     /** The base URL, ending in {@code /}. */
@@ -139,9 +185,20 @@ public final class Server implements AutoCloseable {
         return url;
     }
 
-    /** Stops listening, then waits briefly for the I/O and worker threads to end (detach wants them gone). */
+    /**
+     * Closes the routes that hold connections open (live streams, which would otherwise last until
+     * the threads stop), stops listening, then waits briefly for the I/O and worker threads to end
+     * (detach wants them gone).
+     */
     @Override
     public void close() {
+        for (AutoCloseable route : closeableRoutes) {
+            try {
+                route.close();
+            } catch (Exception e) {
+                AgentLog.warn("closing " + route.getClass().getSimpleName() + " failed: " + e);
+            }
+        }
         stopQuietly(undertow, worker, tasks);
         try {
             if (!worker.awaitTermination(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)
