@@ -1,7 +1,11 @@
 package dev.vitals.cli;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 
 /**
@@ -36,6 +40,22 @@ record AgentState(String url, String tokenFile, String version, String error) {
     /** {@code Vitals is already running in 1234: http://... (token file: /...)} and friends. */
     String describe() {
         return url + " (token file: " + (tokenFile == null ? "?" : tokenFile) + ")";
+    }
+
+    /**
+     * The dashboard's sign-in link ({@code <url>?token=<token>}), read from the token file; null
+     * when the file cannot be read (another user's JVM: then only its owner may sign in).
+     */
+    String signInUrl() {
+        if (url == null || tokenFile == null) {
+            return null;
+        }
+        try {
+            String token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).strip();
+            return token.isEmpty() ? null : healthUri().resolve("/").toString() + "?token=" + token;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -98,6 +98,10 @@ final class AttachCommand implements Callable<Integer> {
             AgentState started = awaitStart(jvm, staleError, deadline);
             awaitHealthy(pid, started, deadline);
             out.println("attached to " + pid + ": " + started.describe());
+            String signIn = started.signInUrl();
+            if (signIn != null) {
+                out.println("dashboard: " + signIn);
+            }
             return VitalsCli.EXIT_OK;
         }
     }

@@ -3,6 +3,18 @@ package dev.vitals.agent;
 import dev.vitals.agent.http.CacheRoutes;
 import dev.vitals.agent.http.ConfigRoutes;
 import dev.vitals.agent.http.HealthRoutes;
+import dev.vitals.agent.alert.AlertEngine;
+import dev.vitals.agent.alert.BuiltInRules;
+import dev.vitals.agent.alert.Notifier;
+import dev.vitals.agent.alert.RuleStore;
+import dev.vitals.agent.http.AlertRoutes;
+import dev.vitals.agent.http.DashboardRoutes;
+import dev.vitals.agent.http.Sessions;
+import dev.vitals.agent.http.StreamRoutes;
+import dev.vitals.agent.http.MetricsRoutes;
+import dev.vitals.agent.http.OverviewRoutes;
+import dev.vitals.agent.http.ThresholdAlertRoutes;
+import dev.vitals.agent.http.TimeseriesRoutes;
 import dev.vitals.agent.http.Responses;
 import dev.vitals.agent.http.Routes;
 import dev.vitals.agent.http.Server;
@@ -12,9 +24,18 @@ import dev.vitals.agent.http.PoolRoutes;
 import dev.vitals.agent.http.QueryRoutes;
 import dev.vitals.agent.http.DataSourceRoutes;
 import dev.vitals.agent.instrument.Probes;
+import dev.vitals.agent.instrument.RecorderProblem;
+import dev.vitals.agent.history.History;
+import dev.vitals.agent.history.HistoryStore;
+import dev.vitals.agent.sampling.Sampler;
+import dev.vitals.agent.sampling.SamplingStatus;
+import dev.vitals.agent.sampling.Sources;
 import dev.vitals.agent.logging.AgentLog;
+import dev.vitals.agent.metrics.PrometheusExport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -22,7 +43,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The composition root: reads the configuration, then builds and starts everything the agent
@@ -105,19 +129,48 @@ public final class VitalsRuntime implements AutoCloseable {
         started.add(probes);
         AgentLog.debug("instrumentation installed " + (System.nanoTime() - startedNanos) / 1_000_000 + " ms after start");
 
+        Sampling sampling = openSampling(config, probes, clock, startedNanos);
+        Sampler sampler = sampling.sampler();
+        PrometheusExport prometheus = new PrometheusExport(info.appName());
+        sampler.addListener(prometheus);
+        AtomicReference<String> dashboardUrl = new AtomicReference<>();
+        Alerting alerting = openAlerting(config, clock, info, dashboardUrl::get);
+        sampler.addListener(alerting.engine());
+        // Listeners first: the first sample is taken as the schedule starts. Registered after the
+        // stores and the notifier, so that it is stopped before them on detach.
+        sampler.start();
+        started.add(sampler);
+
         Responses responses = new Responses();
+        String token = config.token() != null ? config.token() : TokenFile.generate();
+        Sessions sessions = new Sessions(token, clock);
+        AtomicReference<Path> tokenFilePath = new AtomicReference<>();
+        StreamRoutes stream = new StreamRoutes(sampler::latest, config.sampleInterval(), alerting.engine()::firing,
+                clock, info, responses);
+        // After the alert engine's listener, so each event's alerts include the rules this sample fired.
+        sampler.addListener(stream);
         List<Routes> routes = List.of(
-                new HealthRoutes(info, probes::statuses, probes::problems, responses),
+                new HealthRoutes(info, probes::statuses, () -> problems(probes, sampler, alerting),
+                        () -> SamplingStatus.of(sampler, sampling.store(), sampling.notPersisted()), responses),
                 new ConfigRoutes(config, responses),
                 new PoolRoutes(probes.hikari(), clock, responses),
                 new QueryRoutes(probes.statements(), clock, responses),
                 new DataSourceRoutes(probes.dataSources(), clock, responses),
-                new CacheRoutes(probes.caches(), clock, responses));
+                new CacheRoutes(probes.caches(), clock, responses),
+                new MetricsRoutes(prometheus),
+                new OverviewRoutes(sampler::latest, config.sampleInterval(), clock, info, responses),
+                new TimeseriesRoutes(sampling.history(), clock, responses),
+                new ThresholdAlertRoutes(sampler::latest, config.sampleInterval(), alerting.engine()::firing,
+                        responses),
+                new AlertRoutes(alerting.store(), alerting.engine(), alerting.notifier(), sampler::latest,
+                        config.sampleInterval(), clock, responses),
+                new DashboardRoutes(sessions, info.appName(), tokenFilePath::get, responses),
+                stream);
 
-        String token = config.token() != null ? config.token() : TokenFile.generate();
         Server server;
         try {
-            server = Server.start(config.bind(), config.port(), token, config.token() != null, routes, responses);
+            server = Server.start(config.bind(), config.port(), sessions, config.token() != null,
+                    config.metricsNeedToken() ? Set.of() : Set.of(MetricsRoutes.PATH), routes, responses);
         } catch (Server.RefusedException e) {
             AgentLog.error("HTTP server not started: " + e.getMessage() + " (the application runs on)");
             System.setProperty(ERROR_PROPERTY, e.getMessage());
@@ -136,6 +189,7 @@ public final class VitalsRuntime implements AutoCloseable {
             return;
         }
         started.add(tokenFile);
+        tokenFilePath.set(tokenFile.path());
         shutdownHook = new Thread(tokenFile::close, "vitals-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
@@ -144,9 +198,117 @@ public final class VitalsRuntime implements AutoCloseable {
         System.setProperty(ATTACHED_VIA_PROPERTY, attachedVia);
         System.setProperty(TOKEN_FILE_PROPERTY, tokenFile.path().toString());
         // Published last: the CLI treats vitals.url as "the agent is ready".
+        dashboardUrl.set(server.url());
         System.setProperty(URL_PROPERTY, server.url());
         AgentLog.debug("server up " + (System.nanoTime() - startedNanos) / 1_000_000 + " ms after start");
         AgentLog.banner("vitals " + version + " listening on " + server.url() + " (token file: " + tokenFile.path() + ")");
+        // The sign-in link, as notebook servers print theirs: whoever reads this process's stderr
+        // may open the dashboard. A configured token is the operator's secret and is not repeated.
+        AgentLog.banner("vitals dashboard: " + (config.token() == null
+                ? server.url() + "?token=" + token
+                : server.url() + " (sign in with the configured token)"));
+    }
+
+    /** The sampler and where its history goes; {@code store} is null when history stays in memory. */
+    private record Sampling(Sampler sampler, History history, HistoryStore store, String notPersisted) {
+    }
+
+    /**
+     * Opens the persisted history (restoring what an earlier run of this application kept), and
+     * makes the sampler over the recorders; the caller adds the listeners, then starts it. A history directory that cannot be used costs only
+     * persistence: history is then kept in memory and health says why.
+     */
+    private Sampling openSampling(AgentConfig config, Probes probes, Clock clock, long startedNanos) {
+        Path dir = config.stateDir().resolve("history");
+        HistoryStore store = null;
+        String notPersisted = null;
+        try {
+            store = HistoryStore.open(dir, clock, config.historyMaxBytes());
+            started.add(store);
+        } catch (IOException | RuntimeException e) {
+            notPersisted = "history is kept in memory only: cannot use " + dir + ": " + e;
+            AgentLog.warn(notPersisted);
+        }
+        History history = new History(clock, store != null ? store : History.Sink.NONE);
+        if (store != null) {
+            try {
+                store.restoreInto(history);
+            } catch (IOException | RuntimeException e) {
+                AgentLog.warn("cannot read the stored history in " + dir + ": " + e + "; starting a new one");
+            }
+        }
+        Sampler sampler = new Sampler(Sources.of(probes.hikari(), probes.statements(), probes.caches()), history,
+                clock, System::nanoTime, config.sampleInterval(), config.scoreWindow(), startedNanos);
+        return new Sampling(sampler, history, store, notPersisted);
+    }
+
+    /** Alert rules and events, the engine that evaluates them and the notifier that delivers. */
+    private record Alerting(RuleStore store, AlertEngine engine, Notifier notifier, String notPersisted) {
+    }
+
+    /**
+     * Opens the alert rules and events under {@code <state.dir>/alerts} (seeding the built-in rules
+     * on the first start) and makes the engine. A directory that cannot be used costs
+     * persistence only: rules then live in a temporary directory and health says so.
+     */
+    private Alerting openAlerting(AgentConfig config, Clock clock, AgentInfo info, Supplier<String> dashboardUrl) {
+        Path dir = config.stateDir().resolve("alerts");
+        RuleStore store;
+        String notPersisted = null;
+        try {
+            store = RuleStore.open(dir, clock);
+        } catch (IOException | RuntimeException e) {
+            notPersisted = "alert rules and events are not kept across restarts: cannot use " + dir + ": " + e;
+            AgentLog.warn(notPersisted);
+            try {
+                store = RuleStore.open(Files.createTempDirectory("vitals-alerts-"), clock);
+            } catch (IOException second) {
+                throw new UncheckedIOException("no directory for alert rules", second);
+            }
+        }
+        started.add(store);
+        BuiltInRules.seedIfFirstStart(store, clock.instant());
+        String host = hostName();
+        Notifier notifier = new Notifier(info.appName(), host, clock);
+        started.add(notifier);
+        AlertEngine engine = new AlertEngine(store, notifier, clock, info.appName(), host, dashboardUrl);
+        return new Alerting(store, engine, notifier, notPersisted);
+    }
+
+    /**
+     * This machine's name for notifications, without a DNS lookup (which can block for seconds
+     * on a badly configured host): {@code HOSTNAME}/{@code COMPUTERNAME}, else {@code /etc/hostname}.
+     */
+    private static String hostName() {
+        for (String variable : List.of("HOSTNAME", "COMPUTERNAME")) {
+            String value = System.getenv(variable);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        try {
+            String name = Files.readString(Path.of("/etc/hostname")).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // Not Linux, or unreadable: fall through.
+        }
+        return "unknown-host";
+    }
+
+    private static List<RecorderProblem> problems(Probes probes, Sampler sampler, Alerting alerting) {
+        List<RecorderProblem> problems = new ArrayList<>(probes.problems());
+        if (sampler.lastProblem() != null) {
+            problems.add(new RecorderProblem("sampler", sampler.lastProblem()));
+        }
+        if (alerting.notPersisted() != null) {
+            problems.add(new RecorderProblem("alerts", alerting.notPersisted()));
+        } else if (alerting.store().lastFailure() != null) {
+            problems.add(new RecorderProblem("alerts", "last write of rules or events failed: "
+                    + alerting.store().lastFailure()));
+        }
+        return problems;
     }
 
     /** Detach: stops everything started, newest first, and withdraws what was published. */

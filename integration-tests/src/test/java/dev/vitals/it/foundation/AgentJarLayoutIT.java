@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -23,8 +24,8 @@ class AgentJarLayoutIT {
 
     /** Third-party packages that must never appear as loadable classes at their original path. */
     private static final Pattern THIRD_PARTY_CLASS = Pattern.compile(
-            "^(net/bytebuddy|io/undertow|org/xnio|com/fasterxml|io/micrometer|org/jboss|org/wildfly|io/smallrye"
-                    + "|org/HdrHistogram)/.*\\.class$");
+            "^(net/bytebuddy|io/undertow|org/xnio|com/fasterxml|io/micrometer|io/prometheus|org/jboss|org/wildfly"
+                    + "|io/smallrye|org/HdrHistogram)/.*\\.class$");
 
     @Test
     void manifestDeclaresBothEntryPointsAndRetransformation() throws IOException {
@@ -49,6 +50,9 @@ class AgentJarLayoutIT {
             });
         }
         assertThat(names).noneMatch(name -> THIRD_PARTY_CLASS.matcher(name).matches());
+        assertThat(names).as("every hidden class is ours or relocated under ours")
+                .filteredOn(name -> name.endsWith(".classdata"))
+                .allMatch(name -> name.startsWith("inst/dev/vitals/agent/"));
         assertThat(classes).as("plain classes: the entry only")
                 .allMatch(name -> name.matches("dev/vitals/agent/[A-Za-z$0-9]+\\.class"))
                 .contains("dev/vitals/agent/VitalsAgent.class", "dev/vitals/agent/CoreClassLoader.class");
@@ -58,11 +62,43 @@ class AgentJarLayoutIT {
                         "inst/dev/vitals/agent/shaded/xnio/Xnio.classdata",
                         "inst/dev/vitals/agent/shaded/jackson/databind/ObjectMapper.classdata",
                         "inst/dev/vitals/agent/shaded/micrometer/core/instrument/MeterRegistry.classdata",
+                        "inst/dev/vitals/agent/shaded/prometheus/metrics/model/registry/PrometheusRegistry.classdata",
                         "inst/dev/vitals/agent/VitalsRuntime.classdata");
         assertThat(names).as("XNIO finds its provider inside our loader")
                 .contains("inst/META-INF/services/dev.vitals.agent.shaded.xnio.XnioProvider");
+        assertThat(names).as("/metrics writes text only: no protobuf exposition format")
+                .noneMatch(name -> name.contains("protobuf"));
         assertThat(names).as("instrumented libraries are matched by name, never bundled")
                 .noneMatch(name -> name.contains("com/zaxxer/") || name.contains("com/github/benmanes/"));
+    }
+
+    @Test
+    void dashboardFilesAndUplotAreHiddenWithTheCore() throws IOException {
+        List<String> names = new ArrayList<>();
+        Properties uplot = new Properties();
+        try (JarFile jar = new JarFile(Artifacts.agentJar().toFile())) {
+            jar.stream().filter(e -> !e.isDirectory()).forEach(e -> {
+                names.add(e.getName());
+                assertThat(e.getSize()).as("%s is not empty", e.getName()).isPositive();
+            });
+            JarEntry version = jar.getJarEntry("inst/dev/vitals/agent/http/uplot.properties");
+            assertThat(version).as("the uPlot version the core reads its files under").isNotNull();
+            try (InputStream in = jar.getInputStream(version)) {
+                uplot.load(in);
+            }
+        }
+        String dist = "inst/META-INF/resources/webjars/uplot/" + uplot.getProperty("version") + "/dist/";
+        assertThat(uplot.getProperty("version")).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(names).as("the dashboard, read by the core's loader (DashboardServerIT serves them)")
+                .contains("inst/dev/vitals/agent/dashboard/index.html", "inst/dev/vitals/agent/dashboard/app.js",
+                        "inst/dev/vitals/agent/dashboard/app.css", "inst/dev/vitals/agent/dashboard/signin.html",
+                        "inst/dev/vitals/agent/dashboard/signin.css", dist + "uPlot.iife.min.js", dist + "uPlot.min.css");
+        assertThat(names).as("of the uPlot webjar, the two files served and the licence only")
+                .filteredOn(name -> name.contains("webjars/uplot/"))
+                .containsExactlyInAnyOrder(dist + "uPlot.iife.min.js", dist + "uPlot.min.css",
+                        dist.replace("dist/", "LICENSE"));
+        assertThat(names).as("nothing where an application serving webjars from its class path would find it")
+                .noneMatch(name -> name.startsWith("META-INF/resources/") || name.startsWith("dev/vitals/agent/dashboard/"));
     }
 
     @Test
