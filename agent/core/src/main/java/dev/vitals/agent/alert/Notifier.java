@@ -3,6 +3,7 @@ package dev.vitals.agent.alert;
 import dev.vitals.agent.alert.AlertEvent.Delivery;
 import dev.vitals.agent.alert.AlertRule.WebhookFormat;
 import dev.vitals.agent.logging.AgentLog;
+import dev.vitals.agent.threads.DaemonThreads;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -35,7 +36,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -196,8 +196,8 @@ public final class Notifier implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.httpThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, HTTP_THREAD_KEEP_ALIVE_SECONDS,
-                TimeUnit.SECONDS, new SynchronousQueue<>(), new Daemons("vitals-notifier-http-"));
-        Daemons daemons = new Daemons("vitals-notifier-");
+                TimeUnit.SECONDS, new SynchronousQueue<>(), DaemonThreads.numbered("vitals-notifier-http-"));
+        DaemonThreads daemons = DaemonThreads.numbered("vitals-notifier-");
         for (int i = 0; i < settings.workers(); i++) {
             Thread worker = daemons.newThread(this::work);
             workers.add(worker);
@@ -596,24 +596,6 @@ public final class Notifier implements AutoCloseable {
                 text = text.substring(0, end);
             }
             result.complete(text);
-        }
-    }
-
-    /** Daemon threads with our name prefix and no context class loader. */
-    private static final class Daemons implements ThreadFactory {
-        private final String prefix;
-        private final AtomicInteger next = new AtomicInteger(1);
-
-        Daemons(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, prefix + next.getAndIncrement());
-            thread.setDaemon(true);
-            thread.setContextClassLoader(null);
-            return thread;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vitals.agent.http;
 
 import dev.vitals.agent.logging.AgentLog;
+import dev.vitals.agent.threads.DaemonThreads;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -15,10 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 
@@ -135,7 +134,7 @@ public final class Server implements AutoCloseable {
                 .filter(AutoCloseable.class::isInstance).map(AutoCloseable.class::cast).toList();
 
         ThreadPoolExecutor tasks = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(QUEUED_REQUESTS), new NamedDaemons("vitals-http-worker-"));
+                new LinkedBlockingQueue<>(QUEUED_REQUESTS), DaemonThreads.numbered("vitals-http-worker-"));
         tasks.allowCoreThreadTimeOut(true);
         XnioWorker worker;
         try {
@@ -219,24 +218,6 @@ public final class Server implements AutoCloseable {
         // Undertow leaves a worker it was given running: it is ours to stop.
         worker.shutdownNow();
         tasks.shutdownNow();
-    }
-
-    /** Daemon threads with our name prefix and no context class loader. */
-    private static final class NamedDaemons implements ThreadFactory {
-        private final String prefix;
-        private final AtomicInteger next = new AtomicInteger(1);
-
-        NamedDaemons(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, prefix + next.getAndIncrement());
-            thread.setDaemon(true);
-            thread.setContextClassLoader(null);
-            return thread;
-        }
     }
 
     /** The server did not start; the message says why and what to change. */

@@ -3,6 +3,7 @@ package dev.vitals.agent.sampling;
 import dev.vitals.agent.hikari.PoolReading;
 import dev.vitals.agent.histogram.LatencyHistogram;
 import dev.vitals.agent.history.History;
+import dev.vitals.agent.threads.DaemonThreads;
 import dev.vitals.agent.history.HistoryMetric;
 import dev.vitals.agent.history.HistoryPoint;
 import dev.vitals.agent.sampling.Interval.CacheDelta;
@@ -116,11 +117,7 @@ public final class Sampler implements AutoCloseable {
         if (scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "vitals-sampler");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vitals-sampler"));
         long millis = interval.toMillis();
         scheduler.scheduleAtFixedRate(this::sampleGuarded, 0, millis, TimeUnit.MILLISECONDS);
     }
