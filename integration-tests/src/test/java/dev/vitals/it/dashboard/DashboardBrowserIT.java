@@ -121,7 +121,7 @@ class DashboardBrowserIT {
     @Order(1)
     void signingInSetsAnHttpOnlyStrictCookieAndDropsTheTokenFromTheAddressBar() {
         assertThat(desktop.currentUrl()).isEqualTo(vitals.url().toString()).doesNotContain("token");
-        Cookie session = desktop.driver().manage().getCookieNamed("vitals_session");
+        Cookie session = desktop.driver().manage().getCookieNamed("vitals_session_" + vitals.url().getPort());
         assertThat(session).as("the session cookie").isNotNull();
         assertThat(session.isHttpOnly()).isTrue();
         assertThat(session.getSameSite()).isEqualTo("Strict");
@@ -132,6 +132,9 @@ class DashboardBrowserIT {
     @Test
     @Order(2)
     void showsTheScoreHealthPoolsAndCachesOfTheSampleTheApiServes() {
+        // The starving pool's first timeouts come a few seconds after start; compare once they have.
+        await("the first timeouts of " + ORDERS_POOL, () -> vitals.get(DETAILS).json().path("metrics")
+                .path("connections").path(ORDERS_POOL).path("pool_exhausted_count").asLong() > 0);
         JsonNode[] pair = pageAndApiOfOneSample();
         JsonNode page = pair[0];
         JsonNode api = pair[1];

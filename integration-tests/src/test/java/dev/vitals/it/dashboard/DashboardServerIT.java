@@ -47,7 +47,7 @@ class DashboardServerIT {
     private static final String OVERVIEW = "/api/v1/performance/metrics/overview";
     private static final String CHECK_RULES = "/api/v1/alerts/check-rules";
     private static final Pattern SESSION_COOKIE =
-            Pattern.compile("vitals_session=([A-Za-z0-9_-]{43}); Path=/; HttpOnly; SameSite=Strict");
+            Pattern.compile("(vitals_session_\\d+)=([A-Za-z0-9_-]{43}); Path=/; HttpOnly; SameSite=Strict");
     /** One sampling interval (1 s) and plenty of slack for a busy machine. */
     private static final Duration NEXT_SAMPLE = Duration.ofSeconds(3);
 
@@ -89,8 +89,9 @@ class DashboardServerIT {
         assertThat(reply.header("Location")).isEqualTo("/");
         Matcher cookie = SESSION_COOKIE.matcher(String.valueOf(reply.header("Set-Cookie")));
         assertThat(cookie.matches()).as("%s", reply).isTrue();
+        assertThat(cookie.group(1)).as("named for this agent's port").isEqualTo(cookieName());
 
-        Reply page = send("GET", "/", null, "Cookie", "vitals_session=" + cookie.group(1));
+        Reply page = send("GET", "/", null, "Cookie", cookie.group(1) + "=" + cookie.group(2));
         assertThat(page.status()).as("%s", page).isEqualTo(200);
         assertThat(page.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
         assertThat(page.header("Content-Security-Policy")).startsWith("default-src 'self';");
@@ -156,7 +157,7 @@ class DashboardServerIT {
         Reply out = send("POST", "/signout", null, "Cookie", cookie);
 
         assertThat(out.status()).as("%s", out).isEqualTo(303);
-        assertThat(out.header("Set-Cookie")).isEqualTo("vitals_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        assertThat(out.header("Set-Cookie")).isEqualTo(cookieName() + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
         assertThat(send("GET", OVERVIEW, null, "Cookie", cookie).status()).isEqualTo(401);
     }
 
@@ -217,7 +218,7 @@ class DashboardServerIT {
         Reply reply = send("GET", "/?token=" + TOKEN, null);
         Matcher cookie = SESSION_COOKIE.matcher(String.valueOf(reply.header("Set-Cookie")));
         assertThat(cookie.matches()).as("%s", reply).isTrue();
-        return "vitals_session=" + cookie.group(1);
+        return cookie.group(1) + "=" + cookie.group(2);
     }
 
     /** The overview once the first sample is in (503 before it). */
@@ -348,5 +349,10 @@ class DashboardServerIT {
                 // The test closed the stream.
             }
         }
+    }
+
+    /** The agent's session cookie: named for its port, so agents on one host keep separate sessions. */
+    private String cookieName() {
+        return "vitals_session_" + vitals.url().getPort();
     }
 }

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Lets a request through only with {@code Authorization: Bearer <token>} or the dashboard's
- * session cookie ({@value #COOKIE}, see {@link DashboardRoutes}), except for the public paths:
+ * session cookie ({@code vitals_session_<port>}, see {@link DashboardRoutes}), except for the public paths:
  * {@code /api/v1/health}, {@code /metrics} when {@code metrics.auth=none}, and the dashboard's
  * pages, sign-in and files ({@code /}, {@code /signin}, {@code /signout}, {@code /assets/…}),
  * which carry no data. Runs before routing, so an unknown path without a token is a 401, not a
@@ -27,8 +27,12 @@ import java.util.Set;
  */
 final class Auth implements HttpHandler {
 
-    /** The dashboard's session cookie. */
-    static final String COOKIE = "vitals_session";
+    /**
+     * The dashboard's session cookie, {@code vitals_session_<port>}: browsers keep cookies per
+     * host, not per port, so one name for every agent on 127.0.0.1 would make signing in to one
+     * sign you out of the others, and send each agent's session to all of them.
+     */
+    static final String COOKIE_PREFIX = "vitals_session_";
     /** The header that marks a state-changing request with the cookie as the dashboard's own. */
     static final HttpString REQUEST_HEADER = new HttpString("X-Vitals-Request");
 
@@ -70,9 +74,19 @@ final class Auth implements HttpHandler {
                         + "printed at start (system property vitals.token.file of the JVM)", null);
     }
 
+    /** The session cookie's name for the port this agent listens on. */
+    static String cookieName(int port) {
+        return COOKIE_PREFIX + port;
+    }
+
+    /** The session cookie's name for the agent that received this request. */
+    static String cookieName(HttpServerExchange exchange) {
+        return cookieName(exchange.getDestinationAddress().getPort());
+    }
+
     /** The session id the request's cookie carries, or null. */
     static String sessionId(HttpServerExchange exchange) {
-        Cookie cookie = exchange.getRequestCookie(COOKIE);
+        Cookie cookie = exchange.getRequestCookie(cookieName(exchange));
         return cookie == null ? null : cookie.getValue();
     }
 

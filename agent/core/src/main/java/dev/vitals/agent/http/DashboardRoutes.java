@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code GET /?token=<token>} (the URL the agent prints): with the right token, opens a
- *       session, sets the cookie {@value Auth#COOKIE} and answers {@code 303 → /}, so the token
+ *       session, sets the cookie {@code vitals_session_<port>} and answers {@code 303 → /}, so the token
  *       leaves the address bar and the history; with a wrong one, the sign-in page with an error
  *       (401).
  *   <li>{@code GET /}: the dashboard ({@code index.html}) with a live session, else the sign-in page,
@@ -102,7 +102,7 @@ public final class DashboardRoutes implements Routes {
             if (session == null) {
                 signInPage(exchange, 401, WRONG_TOKEN);
             } else {
-                redirect(exchange, "/", Auth.COOKIE + "=" + session + COOKIE_ATTRIBUTES);
+                redirect(exchange, "/", Auth.cookieName(exchange) + "=" + session + COOKIE_ATTRIBUTES);
             }
             return;
         }
@@ -132,13 +132,13 @@ public final class DashboardRoutes implements Routes {
         if (session == null) {
             redirect(exchange, "/?error=invalid", null);
         } else {
-            redirect(exchange, "/", Auth.COOKIE + "=" + session + COOKIE_ATTRIBUTES);
+            redirect(exchange, "/", Auth.cookieName(exchange) + "=" + session + COOKIE_ATTRIBUTES);
         }
     }
 
     private void signOut(HttpServerExchange exchange) {
         sessions.close(Auth.sessionId(exchange));
-        redirect(exchange, "/", Auth.COOKIE + "=" + COOKIE_ATTRIBUTES + "; Max-Age=0");
+        redirect(exchange, "/", Auth.cookieName(exchange) + "=" + COOKIE_ATTRIBUTES + "; Max-Age=0");
     }
 
     private void asset(HttpServerExchange exchange, DashboardFiles.File file) {

@@ -7,6 +7,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -25,13 +26,17 @@ public final class ThresholdAlertRoutes implements Routes {
      *
      * @param timestamp when the latest sample was taken (ISO-8601 UTC): the alerts are as of then
      * @param windowSeconds the score window the alerts were evaluated over, seconds
-     * @param activeAlerts the thresholds crossed (critical first, then in the order of {@code thresholds}, then by
-     *     resource), then the firing alert rules (oldest first)
+     * @param activeAlerts worst severity first (critical, error, warning, info); within one, the
+     *     thresholds crossed (in the order of {@code thresholds}, then by resource), then the firing
+     *     alert rules (oldest first)
      * @param alertCount the number of active alerts
      */
     public record Alerts(String timestamp, double windowSeconds, List<ActiveAlert> activeAlerts,
             List<ThresholdAlerts.Threshold> thresholds, int alertCount) {
     }
+
+    /** Severities, worst first (rules have four; thresholds use warning and critical). */
+    private static final List<String> SEVERITY_ORDER = List.of("critical", "error", "warning", "info");
 
     private final LatestSample latest;
     private final Supplier<List<ActiveAlert>> firingRules;
@@ -73,6 +78,8 @@ public final class ThresholdAlertRoutes implements Routes {
     static Alerts alerts(Sample sample, List<ActiveAlert> firingRules) {
         List<ActiveAlert> active = new ArrayList<>(ThresholdAlerts.evaluate(sample.window(), sample.score()));
         active.addAll(firingRules);
+        // Worst first across both kinds; the sort is stable, so each keeps its own order within a severity.
+        active.sort(Comparator.comparingInt(a -> SEVERITY_ORDER.indexOf(a.severity())));
         return new Alerts(sample.time().toString(), sample.window().windowSeconds(), active,
                 ThresholdAlerts.thresholds(), active.size());
     }

@@ -81,10 +81,10 @@ class AuthTest {
         switch (credential) {
             case "bearer" -> headers.addAll(List.of("Authorization", "Bearer " + TOKEN));
             case "wrong-bearer" -> headers.addAll(List.of("Authorization", "Bearer " + TOKEN + "x"));
-            case "cookie" -> headers.addAll(List.of("Cookie", "vitals_session=" + session));
-            case "wrong-cookie" -> headers.addAll(List.of("Cookie", "vitals_session=" + session + "x"));
+            case "cookie" -> headers.addAll(List.of("Cookie", cookie() + "=" + session));
+            case "wrong-cookie" -> headers.addAll(List.of("Cookie", cookie() + "=" + session + "x"));
             // The token is not a session id.
-            case "token-cookie" -> headers.addAll(List.of("Cookie", "vitals_session=" + TOKEN));
+            case "token-cookie" -> headers.addAll(List.of("Cookie", cookie() + "=" + TOKEN));
             default -> { }
         }
         if (!marker.equals("-")) {
@@ -113,7 +113,7 @@ class AuthTest {
 
     @Test
     void otherCookiesBesideTheSessionDoNotMatter() throws Exception {
-        WebClient.Reply reply = client.post(PROBE, null, "Cookie", "theme=dark; vitals_session=" + session + "; x=y",
+        WebClient.Reply reply = client.post(PROBE, null, "Cookie", "theme=dark; " + cookie() + "=" + session + "; x=y",
                 "X-Vitals-Request", "1");
 
         assertThat(reply.status()).isEqualTo(200);
@@ -123,7 +123,7 @@ class AuthTest {
     void aClosedSessionNoLongerAuthorises() throws Exception {
         sessions.close(session);
 
-        assertThat(client.get(PROBE, "Cookie", "vitals_session=" + session).status()).isEqualTo(401);
+        assertThat(client.get(PROBE, "Cookie", cookie() + "=" + session).status()).isEqualTo(401);
     }
 
     @ParameterizedTest
@@ -131,7 +131,7 @@ class AuthTest {
     void neverAnyCorsHeaderEvenWhenAskedCrossOrigin(String method) throws Exception {
         WebClient.Reply reply = client.send(method, PROBE, null, "Origin", "http://127.0.0.1:3000",
                 "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "x-vitals-request",
-                "Cookie", "vitals_session=" + session);
+                "Cookie", cookie() + "=" + session);
 
         assertThat(reply.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("access-control-"));
     }
@@ -144,5 +144,10 @@ class AuthTest {
         assertThat(client.rawGetStatus("/assets/%2e%2e/api/v1/probe")).isEqualTo(401);
         assertThat(client.rawGetStatus("/assets/..%2fapi/v1/probe")).isEqualTo(401);
         assertThat(client.rawGetStatus(PROBE)).isEqualTo(401);
+    }
+
+    /** This test server's session cookie name ({@code vitals_session_<port>}). */
+    String cookie() {
+        return Auth.cookieName(java.net.URI.create(server.url()).getPort());
     }
 }

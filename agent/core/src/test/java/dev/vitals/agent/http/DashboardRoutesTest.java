@@ -36,7 +36,7 @@ class DashboardRoutesTest {
     static final Path TOKEN_FILE = Path.of("/home/app/.vitals/shop/token-4242");
     static final String PROBE = "/api/v1/probe";
     static final Pattern SESSION_COOKIE =
-            Pattern.compile("vitals_session=([A-Za-z0-9_-]{43}); Path=/; HttpOnly; SameSite=Strict");
+            Pattern.compile("vitals_session_(\\d+)=([A-Za-z0-9_-]{43}); Path=/; HttpOnly; SameSite=Strict");
     static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -188,7 +188,7 @@ class DashboardRoutesTest {
     void withASessionSlashIsTheDashboard() throws Exception {
         String session = sessions.open(TOKEN);
 
-        WebClient.Reply reply = get("/", "Cookie", "vitals_session=" + session);
+        WebClient.Reply reply = get("/", "Cookie", cookie() + "=" + session);
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.bytes()).isEqualTo(resource(FIXTURE + "index.html"));
@@ -200,7 +200,7 @@ class DashboardRoutesTest {
 
     @Test
     void aStaleCookieGetsTheSignInPage() throws Exception {
-        WebClient.Reply reply = get("/", "Cookie", "vitals_session=no-such-session");
+        WebClient.Reply reply = get("/", "Cookie", cookie() + "=no-such-session");
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).startsWith("<title>shop");
@@ -220,10 +220,12 @@ class DashboardRoutesTest {
         Matcher cookie = SESSION_COOKIE.matcher(reply.header("Set-Cookie"));
         assertThat(cookie.matches()).as(reply.header("Set-Cookie")).isTrue();
         assertThat(reply.header("Set-Cookie")).doesNotContain("Secure").doesNotContain("Domain");
-        String session = cookie.group(1);
+        assertThat(Integer.parseInt(cookie.group(1))).as("the cookie is named for this agent's port")
+                .isEqualTo(java.net.URI.create(server.url()).getPort());
+        String session = cookie.group(2);
 
-        assertThat(get("/", "Cookie", "vitals_session=" + session).bytes()).isEqualTo(resource(FIXTURE + "index.html"));
-        assertThat(get(PROBE, "Cookie", "vitals_session=" + session).status()).isEqualTo(200);
+        assertThat(get("/", "Cookie", cookie() + "=" + session).bytes()).isEqualTo(resource(FIXTURE + "index.html"));
+        assertThat(get(PROBE, "Cookie", cookie() + "=" + session).status()).isEqualTo(200);
     }
 
     @Test
@@ -247,7 +249,7 @@ class DashboardRoutesTest {
         assertThat(reply.header("Location")).isEqualTo("/");
         Matcher cookie = SESSION_COOKIE.matcher(reply.header("Set-Cookie"));
         assertThat(cookie.matches()).as(reply.header("Set-Cookie")).isTrue();
-        assertThat(get(PROBE, "Cookie", "vitals_session=" + cookie.group(1)).status()).isEqualTo(200);
+        assertThat(get(PROBE, "Cookie", cookie() + "=" + cookie.group(2)).status()).isEqualTo(200);
     }
 
     @ParameterizedTest
@@ -275,13 +277,13 @@ class DashboardRoutesTest {
         String session = sessions.open(TOKEN);
         String other = sessions.open(TOKEN);
 
-        WebClient.Reply reply = post("/signout", null, "Cookie", "vitals_session=" + session);
+        WebClient.Reply reply = post("/signout", null, "Cookie", cookie() + "=" + session);
 
         assertThat(reply.status()).isEqualTo(303);
         assertThat(reply.header("Location")).isEqualTo("/");
-        assertThat(reply.header("Set-Cookie")).isEqualTo("vitals_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-        assertThat(get(PROBE, "Cookie", "vitals_session=" + session).status()).isEqualTo(401);
-        assertThat(get(PROBE, "Cookie", "vitals_session=" + other).status()).as("another browser's").isEqualTo(200);
+        assertThat(reply.header("Set-Cookie")).isEqualTo(cookie() + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        assertThat(get(PROBE, "Cookie", cookie() + "=" + session).status()).isEqualTo(401);
+        assertThat(get(PROBE, "Cookie", cookie() + "=" + other).status()).as("another browser's").isEqualTo(200);
         assertThat(post("/signout", null).status()).as("without a session: nothing to end").isEqualTo(303);
     }
 
@@ -363,5 +365,10 @@ class DashboardRoutesTest {
             assertThat(in).as(path).isNotNull();
             return in.readAllBytes();
         }
+    }
+
+    /** This test server's session cookie name ({@code vitals_session_<port>}). */
+    String cookie() {
+        return Auth.cookieName(java.net.URI.create(server.url()).getPort());
     }
 }

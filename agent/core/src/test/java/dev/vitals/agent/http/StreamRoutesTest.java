@@ -125,7 +125,7 @@ class StreamRoutesTest {
         take(sample(42));
         String session = sessions.open(TOKEN);
 
-        EventStreamClient withCookie = open("Cookie", "vitals_session=" + session);
+        EventStreamClient withCookie = open("Cookie", cookie() + "=" + session);
         EventStreamClient without = open();
         EventStreamClient wrongToken = open("Authorization", "Bearer nope");
 
@@ -250,5 +250,10 @@ class StreamRoutesTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    /** This test server's session cookie name ({@code vitals_session_<port>}). */
+    String cookie() {
+        return Auth.cookieName(java.net.URI.create(server.url()).getPort());
     }
 }

@@ -3,6 +3,7 @@ package dev.vitals.agent.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vitals.agent.alert.ActiveAlert;
 import dev.vitals.agent.alert.ThresholdAlerts;
 import dev.vitals.agent.sampling.Sample;
 import java.time.Duration;
@@ -90,5 +91,21 @@ class ThresholdAlertRoutesTest {
                 + "\"good\":0.1,\"critical\":0.5,\"rule\":\"each pool's p99 wait for a connection in the window, else "
                 + "its mean; none without borrows\"}");
         assertThat(body.get("thresholds").get(3).get("good").isNull()).isTrue();
+    }
+
+    @Test
+    void firingRulesJoinTheListWorstFirst() {
+        ActiveAlert info = new ActiveAlert("slow_query_count", "system", 3, 0, "info", "info rule", "r-1");
+        ActiveAlert critical = new ActiveAlert("performance_score", "system", 14, 50, "critical", "critical rule", "r-2");
+
+        List<ActiveAlert> active = ThresholdAlertRoutes.alerts(Samples.troubled(), List.of(info, critical)).activeAlerts();
+
+        List<String> severities = active.stream().map(ActiveAlert::severity).toList();
+        assertThat(severities).isSortedAccordingTo(java.util.Comparator.comparingInt(
+                s -> List.of("critical", "error", "warning", "info").indexOf(s)));
+        // Within critical: the thresholds in table order, then the rule.
+        int lastCritical = severities.lastIndexOf("critical");
+        assertThat(active.get(lastCritical)).isSameAs(critical);
+        assertThat(active.get(active.size() - 1)).isSameAs(info);
     }
 }
