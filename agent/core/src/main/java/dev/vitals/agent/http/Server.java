@@ -11,7 +11,6 @@ import io.undertow.server.handlers.BlockingHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -66,32 +65,6 @@ public final class Server implements AutoCloseable {
         this.tasks = tasks;
         this.url = url;
         this.closeableRoutes = closeableRoutes;
-    }
-
-    /**
-     * Binds and starts the server; without the token it serves only {@code /api/v1/health} and the
-     * dashboard's public paths.
-     *
-     * @throws RefusedException when the configuration is unsafe (a non-loopback bind without a
-     *     configured token) or the address cannot be bound
-     */
-    public static Server start(String bind, int port, String token, boolean tokenConfigured, List<Routes> routes,
-            Responses responses) throws RefusedException {
-        return start(bind, port, token, tokenConfigured, Set.of(), routes, responses);
-    }
-
-    /**
-     * Binds and starts the server.
-     *
-     * @param publicPaths paths served without the token besides {@code /api/v1/health} (exact
-     *     paths, such as {@code /metrics} when {@code metrics.auth=none})
-     * @throws RefusedException when the configuration is unsafe (a non-loopback bind without a
-     *     configured token) or the address cannot be bound
-     */
-    public static Server start(String bind, int port, String token, boolean tokenConfigured, Set<String> publicPaths,
-            List<Routes> routes, Responses responses) throws RefusedException {
-        return start(bind, port, new Sessions(token, Clock.systemUTC()), tokenConfigured, publicPaths, routes,
-                responses);
     }
 
     /**

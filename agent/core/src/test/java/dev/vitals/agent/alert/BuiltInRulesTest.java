@@ -3,6 +3,7 @@ package dev.vitals.agent.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.vitals.agent.MutableClock;
 import dev.vitals.agent.alert.AlertRule.Condition;
 import dev.vitals.agent.alert.AlertRule.Metric;
 import dev.vitals.agent.alert.AlertRule.Severity;
@@ -23,7 +24,7 @@ class BuiltInRulesTest {
     @TempDir
     Path state;
 
-    private final RuleStoreTest.TestClock clock = new RuleStoreTest.TestClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
     private final List<RuleStore> opened = new ArrayList<>();
 
     private Path dir() {

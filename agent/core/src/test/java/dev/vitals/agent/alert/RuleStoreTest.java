@@ -3,6 +3,7 @@ package dev.vitals.agent.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vitals.agent.MutableClock;
 import dev.vitals.agent.alert.AlertEvent.Delivery;
 import dev.vitals.agent.alert.AlertRule.Condition;
 import dev.vitals.agent.alert.AlertRule.Metric;
@@ -15,11 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -37,7 +35,7 @@ class RuleStoreTest {
     @TempDir
     Path state;
 
-    private final TestClock clock = new TestClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
     private final List<RuleStore> opened = new ArrayList<>();
 
     private Path dir() {
@@ -469,37 +467,5 @@ class RuleStoreTest {
                 Files.delete(p);
             }
         }
-    }
-
-    /** A clock tests set and advance instead of sleeping. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -3,6 +3,7 @@ package dev.vitals.agent.history;
 import static dev.vitals.agent.history.HistoryMetric.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vitals.agent.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

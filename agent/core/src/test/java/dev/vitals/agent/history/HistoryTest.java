@@ -4,6 +4,7 @@ import static dev.vitals.agent.history.HistoryMetric.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vitals.agent.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

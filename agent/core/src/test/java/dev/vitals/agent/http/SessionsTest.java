@@ -2,11 +2,9 @@ package dev.vitals.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.vitals.agent.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +19,7 @@ class SessionsTest {
     static final String TOKEN = "s3cret-Token_42";
     static final Instant START = Instant.parse("2025-03-01T12:00:00Z");
 
-    final SteppedClock clock = new SteppedClock(START);
+    final MutableClock clock = new MutableClock(START);
     final Sessions sessions = new Sessions(TOKEN, clock);
 
     @Test
@@ -116,37 +114,5 @@ class SessionsTest {
         sessions.open(TOKEN);
 
         assertThat(sessions.touch(id)).isFalse();
-    }
-
-    /** A clock the test moves. */
-    static final class SteppedClock extends Clock {
-        private volatile Instant now;
-
-        SteppedClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

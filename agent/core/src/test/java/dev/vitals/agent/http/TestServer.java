@@ -8,7 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The real {@link Server} on a free loopback port with the routes under test, and a client that
@@ -32,7 +34,8 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Routes... routes) throws Server.RefusedException {
-        return new TestServer(Server.start("127.0.0.1", 0, TOKEN, true, List.of(routes), new Responses()));
+        return new TestServer(Server.start("127.0.0.1", 0, new Sessions(TOKEN, Clock.systemUTC()), true, Set.of(),
+                List.of(routes), new Responses()));
     }
 
     /** GETs {@code pathAndQuery} (starting with {@code /}) with the token. */

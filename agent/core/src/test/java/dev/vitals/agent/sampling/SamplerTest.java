@@ -2,6 +2,7 @@ package dev.vitals.agent.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vitals.agent.MutableClock;
 import dev.vitals.agent.hikari.PoolReading;
 import dev.vitals.agent.histogram.LatencyHistogram;
 import dev.vitals.agent.history.History;
@@ -16,7 +17,6 @@ import dev.vitals.agent.snapshot.StatementCounts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,30 +117,15 @@ class SamplerTest {
 
     /** A wall clock and a monotonic clock that the test moves together. */
     private static final class Time {
-        final AtomicReference<Instant> now = new AtomicReference<>(T0);
+        final MutableClock wall = new MutableClock(T0);
         long nanos = 1_000_000_000L;
 
         Clock clock() {
-            return new Clock() {
-                @Override
-                public ZoneOffset getZone() {
-                    return ZoneOffset.UTC;
-                }
-
-                @Override
-                public Clock withZone(java.time.ZoneId zone) {
-                    return this;
-                }
-
-                @Override
-                public Instant instant() {
-                    return now.get();
-                }
-            };
+            return wall;
         }
 
         void advance(Duration d) {
-            now.set(now.get().plus(d));
+            wall.advance(d);
             nanos += d.toNanos();
         }
     }

@@ -1,4 +1,4 @@
-package dev.vitals.agent.history;
+package dev.vitals.agent;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,19 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests set and advance instead of sleeping. */
-final class MutableClock extends Clock {
+/** A clock tests set and advance instead of sleeping; shared by every test package. */
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant now) {
+    public MutableClock(Instant now) {
         this.now = now;
     }
 
-    void set(Instant now) {
+    public void set(Instant now) {
         this.now = now;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
