@@ -54,7 +54,7 @@ public final class Instrumenter implements AutoCloseable {
             statuses.put(library.name(), new HookStatus(library.name(), "skipped",
                     library.targetDescription() + " is not loaded in this JVM (yet)"));
         }
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        AgentBuilder builder = new LeanAgentBuilder(new ByteBuddy().with(TypeValidation.DISABLED))
                 // Advice only: no new fields or methods, so classes can be retransformed and reset.
                 .disableClassFormatChanges()
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -78,7 +78,12 @@ public final class Instrumenter implements AutoCloseable {
             markers.addAll(library.classFileMarkers());
         });
         gate.accept(new ClassFileMarkers(names, markers, builder.makeRaw()));
-        retransform(loadedTargets());
+        long scanStart = System.nanoTime();
+        List<Class<?>> loaded = loadedTargets();
+        long retransformStart = System.nanoTime();
+        retransform(loaded);
+        AgentLog.debug("found " + loaded.size() + " loaded target classes in " + (retransformStart - scanStart) / 1_000_000
+                + " ms, retransformed them in " + (System.nanoTime() - retransformStart) / 1_000_000 + " ms");
     }
 
     /** Target classes already loaded (attach, or loaded while the core was starting). */
@@ -92,7 +97,22 @@ public final class Instrumenter implements AutoCloseable {
         return targets;
     }
 
+    /**
+     * All at once first: one call is one JVM operation (a safepoint, one pass of deoptimization)
+     * where one per class cost an attach into an application with a few dozen JDBC and cache classes
+     * a safepoint each. A batch fails whole if any class fails (the JVM then changes none of them),
+     * so on failure each class is tried alone and only the failing ones are reported.
+     */
     private void retransform(List<Class<?>> types) {
+        if (types.isEmpty()) {
+            return;
+        }
+        try {
+            inst.retransformClasses(types.toArray(new Class<?>[0]));
+            return;
+        } catch (Exception | LinkageError e) {
+            AgentLog.debug("retransforming " + types.size() + " classes at once failed (" + e + "); one at a time");
+        }
         for (Class<?> type : types) {
             try {
                 inst.retransformClasses(type);

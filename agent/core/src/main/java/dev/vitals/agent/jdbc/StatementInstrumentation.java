@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -87,32 +88,34 @@ public final class StatementInstrumentation implements LibraryInstrumentation {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
+        // Made once, not per transformed class: Advice.to reads and parses the advice class.
+        // Where a PreparedStatement / CallableStatement gets its SQL: the only time the text and
+        // the statement object are side by side.
+        AsmVisitorWrapper prepare = Advice.to(Prepare.class).on(jdbcMethod(namedOneOf("prepareStatement", "prepareCall"))
+                .and(takesArgument(0, String.class)));
+        // Plain statements: their SQL comes with each execute, but their data source is learnt
+        // here, from the connection.
+        AsmVisitorWrapper create = Advice.to(Create.class).on(jdbcMethod(named("createStatement")));
+        // The four kinds of execution: SQL in the argument for Statement, none (it was prepared)
+        // for PreparedStatement; what each returns differs.
+        AsmVisitorWrapper execute = Advice.to(Execute.class).on(executeMethod(namedOneOf("execute", "executeQuery")));
+        AsmVisitorWrapper executeUpdate = Advice.to(ExecuteUpdate.class).on(executeMethod(named("executeUpdate"))
+                .and(returns(int.class)));
+        AsmVisitorWrapper executeLargeUpdate = Advice.to(ExecuteLargeUpdate.class)
+                .on(executeMethod(named("executeLargeUpdate")).and(returns(long.class)));
+        AsmVisitorWrapper executeBatch = Advice.to(ExecuteBatch.class)
+                .on(jdbcMethod(namedOneOf("executeBatch", "executeLargeBatch")).and(takesNoArguments()));
+        // A plain statement's batch has no SQL of its own: name it after the first one added.
+        AsmVisitorWrapper addBatch = Advice.to(AddBatch.class).on(jdbcMethod(named("addBatch"))
+                .and(takesArguments(String.class)));
+        // Frees the statement's slot in the thread's ring.
+        AsmVisitorWrapper close = Advice.to(Close.class).on(jdbcMethod(named("close")).and(takesNoArguments()));
         return builder
                 .type(types.implementing(JdbcTypes.CONNECTION))
-                .transform((type, description, loader, module, domain) -> type
-                        // Where a PreparedStatement / CallableStatement gets its SQL: the only time
-                        // the text and the statement object are side by side.
-                        .visit(Advice.to(Prepare.class).on(jdbcMethod(namedOneOf("prepareStatement", "prepareCall"))
-                                .and(takesArgument(0, String.class))))
-                        // Plain statements: their SQL comes with each execute, but their data source
-                        // is learnt here, from the connection.
-                        .visit(Advice.to(Create.class).on(jdbcMethod(named("createStatement")))))
+                .transform((type, description, loader, module, domain) -> type.visit(prepare).visit(create))
                 .type(types.implementing(JdbcTypes.STATEMENT))
-                .transform((type, description, loader, module, domain) -> type
-                        // The four kinds of execution: SQL in the argument for Statement, none
-                        // (it was prepared) for PreparedStatement; what each returns differs.
-                        .visit(Advice.to(Execute.class).on(executeMethod(namedOneOf("execute", "executeQuery"))))
-                        .visit(Advice.to(ExecuteUpdate.class).on(executeMethod(named("executeUpdate"))
-                                .and(returns(int.class))))
-                        .visit(Advice.to(ExecuteLargeUpdate.class).on(executeMethod(named("executeLargeUpdate"))
-                                .and(returns(long.class))))
-                        .visit(Advice.to(ExecuteBatch.class).on(jdbcMethod(namedOneOf("executeBatch", "executeLargeBatch"))
-                                .and(takesNoArguments())))
-                        // A plain statement's batch has no SQL of its own: name it after the first one added.
-                        .visit(Advice.to(AddBatch.class).on(jdbcMethod(named("addBatch"))
-                                .and(takesArguments(String.class))))
-                        // Frees the statement's slot in the thread's ring.
-                        .visit(Advice.to(Close.class).on(jdbcMethod(named("close")).and(takesNoArguments()))));
+                .transform((type, description, loader, module, domain) -> type.visit(execute).visit(executeUpdate)
+                        .visit(executeLargeUpdate).visit(executeBatch).visit(addBatch).visit(close));
     }
 
     /** Public methods with a body: the JDBC API's implementations, not a driver's internals. */
