@@ -8,8 +8,9 @@ package dev.vitals.agent.bridge;
  * and allocate only on first sight of a thread or a data source. A data source may wrap another
  * (an application's routing or lazy proxy around a pool, a pool around a driver's data source):
  * only the outermost {@code getConnection} on a thread is timed, and it is attributed to the
- * innermost data source, the one that really hands out connections. HikariCP's own data sources
- * and connection set-up only {@linkplain #delegating() mark} the thread: its pool hook already
+ * innermost data source, the one that really hands out connections. HikariCP's connection set-up
+ * only {@linkplain #delegating() marks} the thread, and HikariCP's data sources do so only while
+ * another data source's call is in progress ({@link #poolBorrowing()}): its pool hook already
  * counts those borrows.
  */
 public interface DataSourceListener {
@@ -31,6 +32,15 @@ public interface DataSourceListener {
 
         @Override
         public void delegated() {
+        }
+
+        @Override
+        public boolean poolBorrowing() {
+            return false;
+        }
+
+        @Override
+        public void poolBorrowed() {
         }
     };
 
@@ -55,4 +65,16 @@ public interface DataSourceListener {
 
     /** The call {@link #delegating()} announced has ended. */
     void delegated();
+
+    /**
+     * A HikariCP data source's {@code getConnection} begins: on every borrow from a Hikari pool,
+     * so it must cost next to nothing when no other data source is being asked for a connection.
+     *
+     * @return true when the thread was marked as by {@link #delegating()} (then, and only then,
+     *     {@link #poolBorrowed()} must follow)
+     */
+    boolean poolBorrowing();
+
+    /** The call {@link #poolBorrowing()} marked has ended. */
+    void poolBorrowed();
 }

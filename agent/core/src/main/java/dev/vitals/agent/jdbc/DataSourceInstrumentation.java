@@ -15,6 +15,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -26,7 +27,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  * <p>HikariCP's data sources ({@code HikariDataSource}, and the {@code DriverDataSource} it opens
  * connections through) and its connection set-up ({@code PoolBase.newConnection}) get a different
  * advice that only marks the thread, so that a proxy around a Hikari pool is not counted a second
- * time and the connections a pool opens are not counted as borrows: the pool hook has both.
+ * time and the connections a pool opens are not counted as borrows: the pool hook has both. The
+ * data sources' mark ({@link PoolBorrow}) is on every Hikari borrow, so it is skipped, for one
+ * volatile read, unless some other data source's call is in progress.
  * Matched by hierarchy on the interface name; interfaces skipped, abstract classes kept (a concrete
  * data source may inherit {@code getConnection}).
  */
@@ -80,18 +83,19 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
+        // Made once, not per transformed class: Advice.to reads and parses the advice class.
+        // The two ways to ask a data source for a connection.
+        AsmVisitorWrapper getConnection = Advice.to(GetConnection.class).on(getConnection());
+        AsmVisitorWrapper poolBorrow = Advice.to(PoolBorrow.class).on(getConnection());
+        // Every physical connection a pool opens goes through here (HikariCP 4 to 7).
+        AsmVisitorWrapper newConnection = Advice.to(Delegate.class).on(named("newConnection"));
         return builder
                 .type(types.implementing(JdbcTypes.DATA_SOURCE, HIKARI))
-                .transform((type, description, loader, module, domain) -> type
-                        // The two ways to ask a data source for a connection.
-                        .visit(Advice.to(GetConnection.class).on(getConnection())))
+                .transform((type, description, loader, module, domain) -> type.visit(getConnection))
                 .type(namedOneOf(HIKARI_DATA_SOURCE, HIKARI_DRIVER_DATA_SOURCE))
-                .transform((type, description, loader, module, domain) -> type
-                        .visit(Advice.to(Delegate.class).on(getConnection())))
+                .transform((type, description, loader, module, domain) -> type.visit(poolBorrow))
                 .type(named(HIKARI_POOL_BASE))
-                .transform((type, description, loader, module, domain) -> type
-                        // Every physical connection a pool opens goes through here (HikariCP 4 to 7).
-                        .visit(Advice.to(Delegate.class).on(named("newConnection"))));
+                .transform((type, description, loader, module, domain) -> type.visit(newConnection));
     }
 
     private static ElementMatcher.Junction<MethodDescription> getConnection() {
@@ -109,6 +113,21 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object dataSource, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
             Hooks.dataSources.connected(dataSource, start, thrown);
+        }
+    }
+
+    /** Marks a HikariCP data source's call, when another data source's call may be around it. */
+    static final class PoolBorrow {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static boolean enter() {
+            return Hooks.dataSources.poolBorrowing();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Enter boolean marked) {
+            if (marked) {
+                Hooks.dataSources.poolBorrowed();
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
@@ -33,9 +34,11 @@ import java.util.function.LongSupplier;
  * Accuracy: counts are exact for every outermost getConnection() on a transformed class from the
  *   moment the recorder is installed. Times are System.nanoTime() around the outermost call.
  *
- * Overhead: per call, a ThreadLocal read, two nanoTime calls, an identity-table probe, a
- *   histogram update; nothing allocated after a data source's first call (its label, by
- *   reflection, on the calling thread).
+ * Overhead: per call, a ThreadLocal read, two nanoTime calls, two atomic updates of the count of
+ *   calls in progress, an identity-table probe, a histogram update; nothing allocated after a data
+ *   source's first call (its label, by reflection, on the calling thread). A borrow from a HikariCP
+ *   data source costs one volatile read when no other data source's call is in progress anywhere
+ *   (the usual case: an application with Hikari pools only), else a mark as above.
  * </pre>
  */
 public final class DataSourceRecorder implements DataSourceListener {
@@ -62,6 +65,12 @@ public final class DataSourceRecorder implements DataSourceListener {
     private final WeakIdentityTable known = new WeakIdentityTable(DATA_SOURCE_SLOTS);
     private final AtomicReferenceArray<DataSourceRecord> records = new AtomicReferenceArray<>(MAX_DATA_SOURCES);
     private final Map<String, DataSourceRecord> byLabel = new ConcurrentHashMap<>();
+    /**
+     * Outermost calls in progress, on all threads: while none is, a HikariCP data source's call
+     * cannot be inside one, so it need not mark its thread ({@link #poolBorrowing()}). A thread's
+     * own outermost call is counted before it calls inwards, so that thread always sees it.
+     */
+    private final AtomicInteger outermostCalls = new AtomicInteger();
     private volatile String lastProblem;
 
     public DataSourceRecorder(Clock clock) {
@@ -78,12 +87,20 @@ public final class DataSourceRecorder implements DataSourceListener {
 
     @Override
     public long connecting() {
-        return CallDepth.enter((long[]) threads.get()[NUMBERS], DEPTH, nanoTime);
+        long start = CallDepth.enter((long[]) threads.get()[NUMBERS], DEPTH, nanoTime);
+        if (start != 0L) {
+            outermostCalls.incrementAndGet();
+        }
+        return start;
     }
 
     @Override
     public void connected(Object dataSource, long start, Throwable thrown) {
-        long end = start == 0L ? 0L : nanoTime.getAsLong();
+        long end = 0L;
+        if (start != 0L) {
+            end = nanoTime.getAsLong();
+            outermostCalls.decrementAndGet();
+        }
         Object[] state = threads.get();
         long[] numbers = (long[]) state[NUMBERS];
         CallDepth.leave(numbers, DEPTH);
@@ -123,6 +140,20 @@ public final class DataSourceRecorder implements DataSourceListener {
         } else {
             numbers[POOL_INSIDE] = 1;
         }
+    }
+
+    @Override
+    public boolean poolBorrowing() {
+        if (outermostCalls.get() == 0) {
+            return false;
+        }
+        delegating();
+        return true;
+    }
+
+    @Override
+    public void poolBorrowed() {
+        delegated();
     }
 
     /** Slow path, once per data source object: names it and finds or makes the record of that name. */

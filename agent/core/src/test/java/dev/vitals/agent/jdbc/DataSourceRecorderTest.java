@@ -89,8 +89,8 @@ class DataSourceRecorderTest {
 
         // routing.getConnection() -> HikariDataSource.getConnection()
         long outer = recorder.connecting();
-        recorder.delegating();
-        recorder.delegated();
+        assertThat(recorder.poolBorrowing()).isTrue();
+        recorder.poolBorrowed();
         recorder.connected(routing, outer, null);
         // HikariCP filling its pool on its own thread: PoolBase.newConnection() -> a driver's data source
         recorder.delegating();
@@ -102,6 +102,28 @@ class DataSourceRecorderTest {
 
         assertThat(recorder.snapshot()).extracting(DataSourceSnapshot::dataSource, DataSourceSnapshot::connections)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("h2:mem:plain", 1L));
+    }
+
+    @Test
+    void aHikariBorrowWithNoOtherCallInProgressMarksNothing() throws Exception {
+        UrlDataSource plain = new UrlDataSource("jdbc:h2:mem:plain");
+
+        // HikariDataSource.getConnection() alone: nothing to mark, nothing counted.
+        assertThat(recorder.poolBorrowing()).isFalse();
+        // Another thread's call in progress: this thread's Hikari borrow is marked, and the mark
+        // is gone afterwards (the ordinary call that follows is counted).
+        long[] otherStart = new long[1];
+        Thread other = new Thread(() -> otherStart[0] = recorder.connecting());
+        other.start();
+        other.join();
+        assertThat(recorder.poolBorrowing()).isTrue();
+        recorder.poolBorrowed();
+        connect(plain, 1, null);
+        recorder.connected(plain, otherStart[0], null);
+
+        assertThat(recorder.snapshot()).singleElement().satisfies(ds -> assertThat(ds.connections()).isEqualTo(2));
+        // Both outermost calls have ended: Hikari borrows are skipped again.
+        assertThat(recorder.poolBorrowing()).isFalse();
     }
 
     @Test
