@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +28,8 @@ import java.util.function.Supplier;
  * their acknowledgement, and a test notification. Bodies are JSON objects of at most 64 KiB;
  * every mistake is a 4xx naming the field, never a 500.
  *
- * <p>Thread-safe: the store, engine and notifier are; this class keeps no state.
+ * <p>Thread-safe: the store, engine and notifier are; this class keeps only a volatile reference
+ * to them, set once alerting is open.
  */
 public final class AlertRoutes implements Routes {
 
@@ -59,9 +62,16 @@ public final class AlertRoutes implements Routes {
     public record Acknowledged(String message, AlertEvent event) {
     }
 
-    private final RuleStore store;
-    private final AlertEngine engine;
-    private final Notifier notifier;
+    /** What the routes work with, once alerting is open. */
+    private record Alerting(RuleStore store, AlertEngine engine, Notifier notifier) {
+    }
+
+    /** How long a request waits for alerting to open before it is answered 503. */
+    static final long OPEN_WAIT_MILLIS = 10_000;
+
+    private final CountDownLatch opened = new CountDownLatch(1);
+    private volatile Alerting alerting;
+    private volatile String unavailable = "alert rules are still being loaded; try again in a moment";
     private final LatestSample latest;
     private final Clock clock;
     private final Responses responses;
@@ -70,14 +80,27 @@ public final class AlertRoutes implements Routes {
      * @param latest the sampler's newest sample (check-rules evaluates it)
      * @param interval {@code sample.interval}, quoted while there is no sample yet
      */
-    public AlertRoutes(RuleStore store, AlertEngine engine, Notifier notifier, Supplier<Sample> latest,
-            Duration interval, Clock clock, Responses responses) {
-        this.store = store;
-        this.engine = engine;
-        this.notifier = notifier;
+    public AlertRoutes(Supplier<Sample> latest, Duration interval, Clock clock, Responses responses) {
         this.latest = new LatestSample(latest, interval, responses);
         this.clock = clock;
         this.responses = responses;
+    }
+
+    /**
+     * Alerting is open: the routes answer from now on. The agent opens the rule store just after
+     * its server is up (see {@code VitalsRuntime}); a request that comes sooner waits for it, on
+     * its worker thread, at most {@link #OPEN_WAIT_MILLIS}, then is answered 503
+     * {@code alerts_unavailable}.
+     */
+    public void open(RuleStore store, AlertEngine engine, Notifier notifier) {
+        alerting = new Alerting(store, engine, notifier);
+        opened.countDown();
+    }
+
+    /** Alerting could not be opened: the routes answer 503 with {@code why}. */
+    public void failed(String why) {
+        unavailable = "alerting is off: " + why;
+        opened.countDown();
     }
 
     @Override
@@ -94,16 +117,24 @@ public final class AlertRoutes implements Routes {
     }
 
     private void listRules(HttpServerExchange exchange) {
-        List<AlertRule> rules = store.rules();
+        Alerting current = alertingOrAnswerUnavailable(exchange);
+        if (current == null) {
+            return;
+        }
+        List<AlertRule> rules = current.store().rules();
         responses.json(exchange, 200, new Rules(rules, rules.size(), rules.stream().filter(AlertRule::enabled).count()));
     }
 
     private void createRule(HttpServerExchange exchange) {
+        Alerting current = alertingOrAnswerUnavailable(exchange);
+        if (current == null) {
+            return;
+        }
         JsonNode body = body(exchange);
         if (body == null) {
             return;
         }
-        if (store.rules().size() >= MAX_RULES) {
+        if (current.store().rules().size() >= MAX_RULES) {
             responses.error(exchange, 400, "too_many_rules", "there are already " + MAX_RULES
                     + " rules, the most a JVM may have; delete some first", null);
             return;
@@ -115,19 +146,27 @@ public final class AlertRoutes implements Routes {
             invalid(exchange, e);
             return;
         }
-        store.putRule(rule);
+        current.store().putRule(rule);
         responses.json(exchange, 201, new Created("rule created", rule.id(), rule));
     }
 
     private void getRule(HttpServerExchange exchange) {
-        AlertRule rule = ruleOrNotFound(exchange);
+        Alerting current = alertingOrAnswerUnavailable(exchange);
+        if (current == null) {
+            return;
+        }
+        AlertRule rule = ruleOrNotFound(exchange, current.store());
         if (rule != null) {
             responses.json(exchange, 200, rule);
         }
     }
 
     private void updateRule(HttpServerExchange exchange) {
-        AlertRule existing = ruleOrNotFound(exchange);
+        Alerting current = alertingOrAnswerUnavailable(exchange);
+        if (current == null) {
+            return;
+        }
+        AlertRule existing = ruleOrNotFound(exchange, current.store());
         if (existing == null) {
             return;
         }
@@ -142,34 +181,46 @@ public final class AlertRoutes implements Routes {
             invalid(exchange, e);
             return;
         }
-        store.putRule(rule);
+        current.store().putRule(rule);
         if (existing.enabled() && !rule.enabled()) {
-            engine.ruleWithdrawn(rule.id(), "rule disabled");
+            current.engine().ruleWithdrawn(rule.id(), "rule disabled");
         }
         responses.json(exchange, 200, new Updated("rule updated", rule));
     }
 
     private void deleteRule(HttpServerExchange exchange) {
-        AlertRule rule = ruleOrNotFound(exchange);
+        Alerting current = alertingOrAnswerUnavailable(exchange);
+        if (current == null) {
+            return;
+        }
+        AlertRule rule = ruleOrNotFound(exchange, current.store());
         if (rule == null) {
             return;
         }
-        store.deleteRule(rule.id());
-        engine.ruleWithdrawn(rule.id(), "rule deleted");
+        current.store().deleteRule(rule.id());
+        current.engine().ruleWithdrawn(rule.id(), "rule deleted");
         responses.json(exchange, 200, new Deleted("rule deleted", rule.id()));
     }
 
     private void checkRules(HttpServerExchange exchange) {
+        Alerting current = alertingOrAnswerUnavailable(exchange);
+        if (current == null) {
+            return;
+        }
         Sample sample = latest.orAnswerUnavailable(exchange);
         if (sample == null) {
             return;
         }
-        List<AlertEngine.Evaluation> results = engine.check(sample);
+        List<AlertEngine.Evaluation> results = current.engine().check(sample);
         int rules = (int) results.stream().map(AlertEngine.Evaluation::ruleId).distinct().count();
         responses.json(exchange, 200, new Checked(clock.instant().toString(), sample.time().toString(), rules, results));
     }
 
     private void listEvents(HttpServerExchange exchange) {
+        Alerting current = alertingOrAnswerUnavailable(exchange);
+        if (current == null) {
+            return;
+        }
         int limit;
         String severity;
         Boolean acknowledged;
@@ -184,7 +235,7 @@ public final class AlertRoutes implements Routes {
             responses.error(exchange, 400, "bad_parameter", e.getMessage(), e.field());
             return;
         }
-        List<AlertEvent> all = store.events();
+        List<AlertEvent> all = current.store().events();
         List<AlertEvent> matching = all.stream()
                 .filter(e -> severity == null || e.severity().equals(severity))
                 .filter(e -> acknowledged == null || e.acknowledged() == acknowledged)
@@ -196,8 +247,12 @@ public final class AlertRoutes implements Routes {
     }
 
     private void acknowledge(HttpServerExchange exchange) {
+        Alerting current = alertingOrAnswerUnavailable(exchange);
+        if (current == null) {
+            return;
+        }
         String id = exchange.getQueryParameters().get("id").getFirst();
-        AlertEvent event = engine.acknowledge(id);
+        AlertEvent event = current.engine().acknowledge(id);
         if (event == null) {
             responses.error(exchange, 404, "not_found", "there is no alert event '" + id
                     + "'; GET /api/v1/alerts/events lists them", "id");
@@ -207,6 +262,10 @@ public final class AlertRoutes implements Routes {
     }
 
     private void testWebhook(HttpServerExchange exchange) {
+        Alerting current = alertingOrAnswerUnavailable(exchange);
+        if (current == null) {
+            return;
+        }
         JsonNode body = body(exchange);
         if (body == null) {
             return;
@@ -218,12 +277,25 @@ public final class AlertRoutes implements Routes {
             invalid(exchange, e);
             return;
         }
-        responses.json(exchange, 200, notifier.testWebhook(target.url(), target.format(), target.routingKey()));
+        responses.json(exchange, 200, current.notifier().testWebhook(target.url(), target.format(), target.routingKey()));
     }
 
     // ---- helpers ----
 
-    private AlertRule ruleOrNotFound(HttpServerExchange exchange) {
+    private Alerting alertingOrAnswerUnavailable(HttpServerExchange exchange) {
+        try {
+            opened.await(OPEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping: answer at once
+        }
+        Alerting current = alerting;
+        if (current == null) {
+            responses.error(exchange, 503, "alerts_unavailable", unavailable, null);
+        }
+        return current;
+    }
+
+    private AlertRule ruleOrNotFound(HttpServerExchange exchange, RuleStore store) {
         String id = exchange.getQueryParameters().get("id").getFirst();
         AlertRule rule = store.rule(id).orElse(null);
         if (rule == null) {

@@ -29,6 +29,11 @@ import java.util.function.ToDoubleFunction;
  * read that sample, written out by {@code GET /metrics} ({@link #scrape()}). docs/METRICS.md lists
  * every series.
  *
+ * <p>The registry is made on the first scrape, not before: Micrometer and the Prometheus client
+ * are ~300 classes and several MiB that an application nobody scrapes should not pay for at
+ * start-up. Until then {@link #accept} only keeps the newest sample, and the first scrape builds
+ * the series from it, so it shows what it would have shown had the registry been there all along.
+ *
  * <p>The sampler calls {@link #accept} after each sample. It keeps the sample, registers meters for
  * the series the sample has and the registry lacks (a new pool, cache or top statement; a wait time
  * that became known) and removes those the sample no longer has, so a pool that went away leaves
@@ -55,7 +60,11 @@ public final class PrometheusExport implements Consumer<Sample> {
     private static final String ELLIPSIS = "\u2026";
     private static final String SECONDS = "seconds";
 
-    private final PrometheusMeterRegistry registry;
+    private final String appName;
+    /** Null until the first scrape. Guarded by this. */
+    private PrometheusMeterRegistry registry;
+    /** The newest sample while there is no registry yet. Guarded by this. */
+    private Sample waiting;
     /** The meters registered now, by series. Guarded by this. */
     private final Map<Key, Meter> meters = new HashMap<>();
     /** The latest sample, indexed for the meters; null before the first. Guarded by this. */
@@ -65,12 +74,17 @@ public final class PrometheusExport implements Consumer<Sample> {
      * @param appName the application's name, the {@code app} label of every series
      */
     public PrometheusExport(String appName) {
-        Objects.requireNonNull(appName, "appName");
+        this.appName = Objects.requireNonNull(appName, "appName");
+    }
+
+    private static PrometheusMeterRegistry newRegistry(String appName) {
         // Before the registry: its classes hold loggers in static fields.
         MicrometerLogging.install();
         // PrometheusConfig.DEFAULT: every setting at its default, read from nowhere.
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+                new PrometheusRegistry(), Clock.SYSTEM);
         registry.config().commonTags("app", appName);
+        return registry;
     }
 
     /**
@@ -80,6 +94,12 @@ public final class PrometheusExport implements Consumer<Sample> {
      */
     @Override
     public synchronized void accept(Sample sample) {
+        if (registry == null) {
+            if (waiting == null || sample.sequence() > waiting.sequence()) {
+                waiting = sample;
+            }
+            return;
+        }
         if (latest != null && sample.sequence() <= latest.sample().sequence()) {
             return;
         }
@@ -106,6 +126,13 @@ public final class PrometheusExport implements Consumer<Sample> {
      * first sample.
      */
     public synchronized String scrape() {
+        if (registry == null) {
+            registry = newRegistry(appName);
+            if (waiting != null) {
+                accept(waiting);
+                waiting = null;
+            }
+        }
         return registry.scrape();
     }
 

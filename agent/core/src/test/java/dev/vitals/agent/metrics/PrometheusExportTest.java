@@ -89,6 +89,22 @@ class PrometheusExportTest {
     }
 
     @Test
+    void samplesBeforeTheFirstScrapeShowAsTheNewestOfThemThenEveryLaterOneCounts() {
+        PrometheusExport export = new PrometheusExport("shop");
+        export.accept(sample(2, List.of(pool("orders")), List.of(), SQL, DEGRADED));
+        export.accept(sample(3, List.of(pool("orders"), pool("billing")), List.of(), SQL, DEGRADED));
+        export.accept(sample(1, List.of(pool("stale")), List.of(), SQL, DEGRADED)); // late on-demand sample
+
+        assertThat(values(export.scrape())).filteredOn(line -> line.startsWith("vitals_pool_acquire_total"))
+                .containsExactly("vitals_pool_acquire_total{app=\"shop\",pool=\"billing\"} 120.0",
+                        "vitals_pool_acquire_total{app=\"shop\",pool=\"orders\"} 120.0");
+
+        export.accept(sample(4, List.of(pool("billing")), List.of(), SQL, DEGRADED));
+        assertThat(values(export.scrape())).filteredOn(line -> line.startsWith("vitals_pool_acquire_total"))
+                .containsExactly("vitals_pool_acquire_total{app=\"shop\",pool=\"billing\"} 120.0");
+    }
+
+    @Test
     void eachFamilyHasItsTypeAndHelp() {
         PrometheusExport export = new PrometheusExport("shop");
         export.accept(sample(1, List.of(pool("orders")), List.of(cache("products")), SQL, DEGRADED));
