@@ -1,21 +1,28 @@
 package dev.vitals.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
  * {@code GET /api/v1/health} against a running agent (no token needed). One request per call;
  * the caller decides whether and how long to retry.
+ *
+ * <p>{@link HttpURLConnection}, not {@code java.net.http.HttpClient}: this is one loopback GET,
+ * and the newer client's first use loads about 1,200 classes, which took 0.5 s of the attach
+ * command's 3 s on the 2-core benchmark machine (docs/PERFORMANCE.md).
  */
 final class HealthProbe {
 
     /** Bounds one connect and one request, so a wedged server cannot stall a command. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
+
+    /** Health answers are small; a larger body is cut here (it is only quoted in an error). */
+    private static final int MAX_BODY_BYTES = 64 * 1024;
 
     /** @param status the HTTP status, or 0 if no answer; @param body the body, or the error */
     record Result(int status, String body) {
@@ -25,31 +32,37 @@ final class HealthProbe {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(REQUEST_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .build();
-
     Result check(URI health) {
         return check(health, REQUEST_TIMEOUT);
     }
 
     Result check(URI health, Duration timeout) {
         Duration bounded = timeout.compareTo(REQUEST_TIMEOUT) < 0 ? timeout : REQUEST_TIMEOUT;
-        HttpRequest request = HttpRequest.newBuilder(health)
-                .timeout(bounded.isZero() ? Duration.ofMillis(1) : bounded)
-                .header("Accept", "application/json")
-                .GET()
-                .build();
+        int millis = (int) Math.max(1, bounded.toMillis());
+        HttpURLConnection connection = null;
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Result(response.statusCode(), response.body());
-        } catch (IOException e) {
+            // NO_PROXY: the agent is on this machine; a configured proxy must not see the request.
+            connection = (HttpURLConnection) health.toURL().openConnection(Proxy.NO_PROXY);
+            connection.setConnectTimeout(millis);
+            connection.setReadTimeout(millis);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setRequestProperty("Accept", "application/json");
+            int status = connection.getResponseCode();
+            InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            String text = "";
+            if (body != null) {
+                try (body) {
+                    text = new String(body.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8);
+                }
+            }
+            return new Result(status, text);
+        } catch (IOException | IllegalArgumentException e) {
             return new Result(0, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CommandFailure("interrupted");
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
         }
     }
 }
