@@ -2,6 +2,7 @@ package dev.vitals.benchmarks.hotpath;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -30,7 +31,15 @@ final class BenchmarkDatabase {
 
     /** A started pool named {@code poolName} over a fresh database of that name, with {@code item} filled. */
     static HikariDataSource open(String poolName) throws SQLException {
+        return open(poolName, null);
+    }
+
+    /** As {@link #open(String)}, the pool reporting to the application's own {@code trackers} (null: none). */
+    static HikariDataSource open(String poolName, MetricsTrackerFactory trackers) throws SQLException {
         HikariConfig config = new HikariConfig();
+        if (trackers != null) {
+            config.setMetricsTrackerFactory(trackers);
+        }
         config.setPoolName(poolName);
         config.setJdbcUrl("jdbc:h2:mem:" + poolName + ";DB_CLOSE_DELAY=-1");
         config.setMaximumPoolSize(POOL_SIZE);

@@ -70,6 +70,8 @@ public final class HotPathRun {
                     "≤ 1.05×", "+0 B"),
             new HotPath(CacheBenchmark.class, "loadingGetMiss", "Caffeine LoadingCache.get miss → load → evict", "", ""),
             new HotPath(PoolBenchmark.class, "borrowRelease", "Hikari borrow + release", "≤ 1.10×", "+0 B"),
+            new HotPath(PoolBenchmark.class, "borrowReleaseAppTracker", "Hikari borrow + release, app's metrics tracker",
+                    "≤ 1.10×", "+0 B"),
             new HotPath(PoolBenchmark.class, "borrowPreparedSelect", "Hikari borrow + prepared select + read (H2)",
                     "≤ 1.10×", "+0 B"),
             new HotPath(StatementBenchmark.class, "literalStatement", "Statement with literal SQL (H2)", "", ""));

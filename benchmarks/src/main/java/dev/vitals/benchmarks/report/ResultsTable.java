@@ -29,6 +29,9 @@ public final class ResultsTable {
     /** Names of the two cache rows whose difference without an agent is Caffeine's own {@code recordStats()} cost. */
     private static final String HIT_WITHOUT_STATS = "Caffeine getIfPresent hit, no recordStats()";
     private static final String HIT_APP_STATS = "Caffeine getIfPresent hit, app's recordStats()";
+    /** Likewise for HikariCP's own metrics tracker. */
+    private static final String BORROW = "Hikari borrow + release";
+    private static final String BORROW_APP_TRACKER = "Hikari borrow + release, app's metrics tracker";
 
     private ResultsTable() {
     }
@@ -87,30 +90,44 @@ public final class ResultsTable {
         return table.toString();
     }
 
-    /** What the cache rows mean together: the bound Vitals aims for on a cache without statistics. */
+    /**
+     * What the paired rows mean together: without an agent, a library's own metrics cost the
+     * difference between its two rows; Vitals, which switches them on when the application did
+     * not, aims to cost no more than that.
+     */
     static String notes(List<Figure> figures) {
+        StringBuilder notes = new StringBuilder();
+        pairNote(figures, HIT_WITHOUT_STATS, HIT_APP_STATS, "Caffeine's own recordStats() on a hit",
+                "on a cache without recordStats()", notes);
+        pairNote(figures, BORROW, BORROW_APP_TRACKER, "HikariCP's own metrics tracker on a borrow + release",
+                "on a pool without a tracker", notes);
+        return notes.toString();
+    }
+
+    private static void pairNote(List<Figure> figures, String withoutName, String withName, String libraryCost,
+            String vitalsCase, StringBuilder notes) {
         Map<Configuration, Double> without = new EnumMap<>(Configuration.class);
-        Map<Configuration, Double> appStats = new EnumMap<>(Configuration.class);
+        Map<Configuration, Double> with = new EnumMap<>(Configuration.class);
         for (Figure figure : figures) {
-            if (figure.name().equals(HIT_WITHOUT_STATS)) {
+            if (figure.name().equals(withoutName)) {
                 without.put(figure.configuration(), figure.value());
-            } else if (figure.name().equals(HIT_APP_STATS)) {
-                appStats.put(figure.configuration(), figure.value());
+            } else if (figure.name().equals(withName)) {
+                with.put(figure.configuration(), figure.value());
             }
         }
         Double noneWithout = without.get(Configuration.NONE);
-        Double noneStats = appStats.get(Configuration.NONE);
-        if (noneWithout == null || noneStats == null) {
-            return "";
+        Double noneWith = with.get(Configuration.NONE);
+        if (noneWithout == null || noneWith == null) {
+            return;
         }
-        StringBuilder notes = new StringBuilder("\nCaffeine's own recordStats() on a hit, no agent: ")
-                .append(signed(noneStats - noneWithout)).append(" ns/op");
+        notes.append(notes.length() == 0 ? "\n" : "").append(libraryCost).append(", no agent: ")
+                .append(signed(noneWith - noneWithout)).append(" ns/op");
         Double vitalsWithout = without.get(Configuration.VITALS);
         if (vitalsWithout != null) {
-            notes.append("; Vitals on a cache without recordStats(): ").append(signed(vitalsWithout - noneWithout))
-                    .append(" ns/op (target: no more than recordStats())");
+            notes.append("; Vitals ").append(vitalsCase).append(": ").append(signed(vitalsWithout - noneWithout))
+                    .append(" ns/op (target: no more than that)");
         }
-        return notes.append(".\n").toString();
+        notes.append(".\n");
     }
 
     /** "—" when missing; else three significant-ish digits. */
