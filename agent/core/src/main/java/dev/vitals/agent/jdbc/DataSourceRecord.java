@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
  * What Vitals keeps about one data source label: {@code getConnection()} times and failures.
  *
  * <p>Concurrency: written by application threads (a lock-free histogram, an adder, a volatile
- * time), read by agent threads. Memory: one {@link LatencyHistogram} (about 5 KB), fixed.
+ * {@link LastSeen}), read by agent threads. Memory: one {@link LatencyHistogram} (about 5 KB), fixed.
  */
 final class DataSourceRecord {
 
@@ -18,8 +18,8 @@ final class DataSourceRecord {
     final Instant firstSeen;
     final LatencyHistogram nanos = new LatencyHistogram();
     final LongAdder errors = new LongAdder();
-    /** Wall-clock millis of the last call's end; 0 before the first. */
-    volatile long lastSeenMillis;
+    /** When the last call ended. */
+    final LastSeen lastSeen = new LastSeen();
 
     DataSourceRecord(int id, String label, String type, Instant firstSeen) {
         this.id = id;
@@ -29,13 +29,11 @@ final class DataSourceRecord {
     }
 
     /** One {@code getConnection()} call: allocation-free, lock-free. */
-    void record(long elapsedNanos, boolean failed, long nowMillis) {
+    void record(long elapsedNanos, boolean failed, long endNanos) {
         nanos.record(elapsedNanos);
         if (failed) {
             errors.increment();
         }
-        if (lastSeenMillis != nowMillis) {
-            lastSeenMillis = nowMillis;
-        }
+        lastSeen.update(endNanos);
     }
 }

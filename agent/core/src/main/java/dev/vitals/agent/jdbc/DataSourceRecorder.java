@@ -32,9 +32,10 @@ import java.util.function.LongSupplier;
  *   weak identity table, and made once per label under a lock. Snapshots run on agent threads.
  *
  * Accuracy: counts are exact for every outermost getConnection() on a transformed class from the
- *   moment the recorder is installed. Times are System.nanoTime() around the outermost call.
+ *   moment the recorder is installed. Times are System.nanoTime() around the outermost call;
+ *   last_seen is derived from the end reading ({@link LastSeen}).
  *
- * Overhead: per call, a ThreadLocal read, two nanoTime calls, two atomic updates of the count of
+ * Overhead: per call, a ThreadLocal read, two nanoTime calls (no wall-clock read), two atomic updates of the count of
  *   calls in progress, an identity-table probe, a histogram update; nothing allocated after a data
  *   source's first call (its label, by reflection, on the calling thread). A borrow from a HikariCP
  *   data source costs one volatile read when no other data source's call is in progress anywhere
@@ -120,7 +121,7 @@ public final class DataSourceRecorder implements DataSourceListener {
         }
         long id = known.get(innermost, -1);
         DataSourceRecord record = id >= 0 ? records.get((int) id) : learn(innermost);
-        record.record(end - start, thrown != null, clock.millis());
+        record.record(end - start, thrown != null, end);
     }
 
     @Override
@@ -195,6 +196,8 @@ public final class DataSourceRecorder implements DataSourceListener {
     /** Every data source with at least one call, in the order first seen. */
     public List<DataSourceSnapshot> snapshot() {
         List<DataSourceSnapshot> result = new ArrayList<>();
+        Instant wallNow = clock.instant();
+        long nanosNow = nanoTime.getAsLong();
         for (int i = 0; i < records.length(); i++) {
             DataSourceRecord record = records.get(i);
             if (record == null) {
@@ -204,12 +207,11 @@ public final class DataSourceRecorder implements DataSourceListener {
             if (times.count() == 0) {
                 continue;
             }
-            long lastSeen = record.lastSeenMillis;
             result.add(new DataSourceSnapshot(record.label, record.type, times.count(), record.errors.sum(),
                     times.meanNanos() / NANOS_PER_SECOND, times.percentileNanos(50) / NANOS_PER_SECOND,
                     times.percentileNanos(95) / NANOS_PER_SECOND, times.percentileNanos(99) / NANOS_PER_SECOND,
                     times.maxNanos() / NANOS_PER_SECOND, record.firstSeen.toString(),
-                    lastSeen == 0 ? null : Instant.ofEpochMilli(lastSeen).toString()));
+                    record.lastSeen.asInstant(wallNow, nanosNow)));
         }
         return result;
     }

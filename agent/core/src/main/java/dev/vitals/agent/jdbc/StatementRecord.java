@@ -36,8 +36,8 @@ final class StatementRecord {
     final LatencyHistogram nanos = new LatencyHistogram();
     final LongAdder errors = new LongAdder();
     final LongAdder rows = new LongAdder();
-    /** Wall-clock millis of the last execution's end; 0 before the first. */
-    volatile long lastSeenMillis;
+    /** When the last execution ended. */
+    final LastSeen lastSeen = new LastSeen();
 
     StatementRecord(int id, String dataSource, String sql, Kind kind) {
         this.id = id;
@@ -47,16 +47,13 @@ final class StatementRecord {
     }
 
     /** One execution: allocation-free, lock-free. */
-    void record(long elapsedNanos, boolean failed, long updateCount, long nowMillis) {
+    void record(long elapsedNanos, boolean failed, long updateCount, long endNanos) {
         nanos.record(elapsedNanos);
         if (failed) {
             errors.increment();
         } else if (updateCount > 0) {
             rows.add(updateCount);
         }
-        // Written at most about once per millisecond: fewer writes to a line every thread shares.
-        if (lastSeenMillis != nowMillis) {
-            lastSeenMillis = nowMillis;
-        }
+        lastSeen.update(endNanos);
     }
 }

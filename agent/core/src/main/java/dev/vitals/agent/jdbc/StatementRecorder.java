@@ -65,7 +65,8 @@ import java.util.function.LongSupplier;
  *
  * Accuracy: calls and errors are exact for every outermost execute* on a transformed class,
  *   from the moment the recorder is installed; nested calls (wrapper to driver) are not
- *   counted again. Times are System.nanoTime() around the outermost call. Rows add the update
+ *   counted again. Times are System.nanoTime() around the outermost call; last_seen is derived
+ *   from the end reading ({@link LastSeen}), not a wall-clock read. Rows add the update
  *   counts returned (executeUpdate, executeLargeUpdate, batches; negative counts such as
  *   SUCCESS_NO_INFO add nothing; execute() and queries add nothing).
  *
@@ -339,7 +340,7 @@ public final class StatementRecorder implements StatementListener {
         endOfOutermost(state, numbers);
         int slot = find(state, statement);
         long key = slot >= 0 ? numbers[KEYS + slot] : evicted.get(statement, MISSING);
-        finish(recordFor(statement, key, sql), end - start, thrown, rows);
+        finish(recordFor(statement, key, sql), end - start, end, thrown, rows);
     }
 
     @Override
@@ -357,7 +358,7 @@ public final class StatementRecorder implements StatementListener {
         if (slot >= 0 && (key & PLAIN) != 0) {
             numbers[KEYS + slot] = key & ~RECORD_MASK; // the next batch is named after its own first SQL
         }
-        finish(recordFor(statement, key, null), end - start, thrown, sum(updateCounts));
+        finish(recordFor(statement, key, null), end - start, end, thrown, sum(updateCounts));
     }
 
     /**
@@ -420,11 +421,10 @@ public final class StatementRecorder implements StatementListener {
         }
     }
 
-    private void finish(StatementRecord record, long elapsedNanos, Throwable thrown, long rows) {
-        long now = clock.millis();
-        record.record(elapsedNanos, thrown != null, rows, now);
+    private void finish(StatementRecord record, long elapsedNanos, long endNanos, Throwable thrown, long rows) {
+        record.record(elapsedNanos, thrown != null, rows, endNanos);
         if (elapsedNanos >= slowNanos) {
-            logSlow(record, elapsedNanos, thrown != null, now);
+            logSlow(record, elapsedNanos, thrown != null, clock.millis());
         }
     }
 
@@ -567,6 +567,8 @@ public final class StatementRecorder implements StatementListener {
     public List<StatementSnapshot> snapshot() {
         int count = Math.min(nextRecord.get(), records.length());
         List<StatementSnapshot> result = new ArrayList<>(count);
+        Instant wallNow = clock.instant();
+        long nanosNow = nanoTime.getAsLong();
         for (int i = 0; i < count; i++) {
             StatementRecord record = records.get(i);
             if (record == null) {
@@ -576,12 +578,11 @@ public final class StatementRecorder implements StatementListener {
             if (times.count() == 0) {
                 continue; // created for a prepare that was never executed
             }
-            long lastSeen = record.lastSeenMillis;
             result.add(new StatementSnapshot(record.sql, record.dataSource, record.kind.apiName, times.count(),
                     record.errors.sum(), times.sumNanos() / NANOS_PER_SECOND, times.meanNanos() / NANOS_PER_SECOND,
                     times.percentileNanos(50) / NANOS_PER_SECOND, times.percentileNanos(95) / NANOS_PER_SECOND,
                     times.percentileNanos(99) / NANOS_PER_SECOND, times.maxNanos() / NANOS_PER_SECOND,
-                    record.rows.sum(), lastSeen == 0 ? null : Instant.ofEpochMilli(lastSeen).toString()));
+                    record.rows.sum(), record.lastSeen.asInstant(wallNow, nanosNow)));
         }
         return result;
     }
