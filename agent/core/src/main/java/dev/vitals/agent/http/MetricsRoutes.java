@@ -5,7 +5,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 
 /**
  * {@code GET /metrics}: the latest sample in the Prometheus text exposition format (version
@@ -35,11 +35,12 @@ public final class MetricsRoutes implements Routes {
     }
 
     private void scrape(HttpServerExchange exchange) {
-        String body = export.scrape();
+        // The export's bytes for the current sample, shared by every scrape until the next one.
+        ByteBuffer body = ByteBuffer.wrap(export.exposition()).asReadOnlyBuffer();
         exchange.setStatusCode(200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CONTENT_TYPE);
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         exchange.getResponseHeaders().put(CONTENT_TYPE_OPTIONS, "nosniff");
-        exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+        exchange.getResponseSender().send(body);
     }
 }

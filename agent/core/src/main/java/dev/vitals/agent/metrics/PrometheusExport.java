@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,6 +66,14 @@ public final class PrometheusExport implements Consumer<Sample> {
     private PrometheusMeterRegistry registry;
     /** The newest sample while there is no registry yet. Guarded by this. */
     private Sample waiting;
+    /**
+     * The exposition of the kept sample, UTF-8, made by the first scrape after it; null until then.
+     * Every meter reads only the kept sample, so the text cannot change until the next one: a
+     * scraper polling faster than samples arrive gets these bytes again instead of a new ~100 KB
+     * of text each time (at 200 scrapes a second that garbage made the application's JVM collect
+     * every 1.5 s: docs/PERFORMANCE.md). Guarded by this.
+     */
+    private byte[] exposition;
     /** The meters registered now, by series. Guarded by this. */
     private final Map<Key, Meter> meters = new HashMap<>();
     /** The latest sample, indexed for the meters; null before the first. Guarded by this. */
@@ -116,6 +125,7 @@ public final class PrometheusExport implements Consumer<Sample> {
             return true;
         });
         latest = next;
+        exposition = null;
         for (Series series : wanted.values()) {
             meters.computeIfAbsent(series.key(), key -> register(series));
         }
@@ -126,6 +136,20 @@ public final class PrometheusExport implements Consumer<Sample> {
      * first sample.
      */
     public synchronized String scrape() {
+        return new String(exposition(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #scrape()} as UTF-8 bytes, made once per sample; the caller must not change the array.
+     */
+    public synchronized byte[] exposition() {
+        if (exposition == null) {
+            exposition = render().getBytes(StandardCharsets.UTF_8);
+        }
+        return exposition;
+    }
+
+    private String render() {
         if (registry == null) {
             registry = newRegistry(appName);
             if (waiting != null) {

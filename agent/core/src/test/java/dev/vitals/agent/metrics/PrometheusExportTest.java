@@ -105,6 +105,21 @@ class PrometheusExportTest {
     }
 
     @Test
+    void theExpositionIsMadeOncePerSample() {
+        PrometheusExport export = new PrometheusExport("shop");
+        export.accept(sample(1, List.of(pool("orders")), List.of(), SQL, DEGRADED));
+        byte[] first = export.exposition();
+
+        assertThat(export.exposition()).isSameAs(first);
+        assertThat(export.scrape()).isEqualTo(new String(first, java.nio.charset.StandardCharsets.UTF_8));
+        export.accept(sample(1, List.of(pool("billing")), List.of(), SQL, DEGRADED)); // not newer: ignored
+        assertThat(export.exposition()).isSameAs(first);
+        export.accept(sample(2, List.of(pool("billing")), List.of(), SQL, DEGRADED));
+        assertThat(export.exposition()).isNotSameAs(first);
+        assertThat(export.scrape()).contains("pool=\"billing\"").doesNotContain("pool=\"orders\"");
+    }
+
+    @Test
     void eachFamilyHasItsTypeAndHelp() {
         PrometheusExport export = new PrometheusExport("shop");
         export.accept(sample(1, List.of(pool("orders")), List.of(cache("products")), SQL, DEGRADED));
