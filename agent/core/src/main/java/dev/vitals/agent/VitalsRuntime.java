@@ -70,6 +70,8 @@ public final class VitalsRuntime implements AutoCloseable {
     static final String ERROR_PROPERTY = "vitals.error";
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** Why alerting could not be opened, for /api/v1/health; null when it is open or opening. */
+    private volatile String alertingOff;
     private Thread shutdownHook;
 
     private VitalsRuntime() {
@@ -162,7 +164,7 @@ public final class VitalsRuntime implements AutoCloseable {
         sampler.addListener(stream);
         AlertRoutes alertRoutes = new AlertRoutes(sampler::latest, config.sampleInterval(), clock, responses);
         List<Routes> routes = List.of(
-                new HealthRoutes(info, probes::statuses, () -> problems(probes, sampler, alerting.get()),
+                new HealthRoutes(info, probes::statuses, () -> problems(probes, sampler, alerting.get(), alertingOff),
                         () -> SamplingStatus.of(sampler, sampling.store(), sampling.notPersisted()), responses),
                 new ConfigRoutes(config, responses),
                 new PoolRoutes(probes.hikari(), clock, responses),
@@ -223,6 +225,7 @@ public final class VitalsRuntime implements AutoCloseable {
             opened = openAlerting(config, clock, info, dashboardUrl::get);
         } catch (RuntimeException e) {
             AgentLog.error("alerting is off: " + e);
+            alertingOff = "alerting is off: " + e;
             alertRoutes.failed(e.toString());
             return;
         }
@@ -320,11 +323,18 @@ public final class VitalsRuntime implements AutoCloseable {
         return "unknown-host";
     }
 
-    /** @param alerting null while alerting is not open */
-    private static List<RecorderProblem> problems(Probes probes, Sampler sampler, Alerting alerting) {
+    /**
+     * @param alerting null while alerting is not open
+     * @param alertingOff why it could not be opened, or null
+     */
+    private static List<RecorderProblem> problems(Probes probes, Sampler sampler, Alerting alerting,
+            String alertingOff) {
         List<RecorderProblem> problems = new ArrayList<>(probes.problems());
         if (sampler.lastProblem() != null) {
             problems.add(new RecorderProblem("sampler", sampler.lastProblem()));
+        }
+        if (alertingOff != null) {
+            problems.add(new RecorderProblem("alerts", alertingOff));
         }
         if (alerting == null) {
             return problems;

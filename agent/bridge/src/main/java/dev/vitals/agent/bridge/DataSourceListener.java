@@ -9,9 +9,9 @@ package dev.vitals.agent.bridge;
  * (an application's routing or lazy proxy around a pool, a pool around a driver's data source):
  * only the outermost {@code getConnection} on a thread is timed, and it is attributed to the
  * innermost data source, the one that really hands out connections. HikariCP's connection set-up
- * only {@linkplain #delegating() marks} the thread, and HikariCP's data sources do so only while
- * another data source's call is in progress ({@link #poolBorrowing()}): its pool hook already
- * counts those borrows.
+ * only {@linkplain #delegating() marks} the thread, and HikariCP's data sources do so only once
+ * another data source has been used ({@link #poolBorrowing()}): its pool hook already counts
+ * those borrows.
  */
 public interface DataSourceListener {
 
@@ -68,7 +68,7 @@ public interface DataSourceListener {
 
     /**
      * A HikariCP data source's {@code getConnection} begins: on every borrow from a Hikari pool,
-     * so it must cost next to nothing when no other data source is being asked for a connection.
+     * so it must cost next to nothing while no other data source has been asked for a connection.
      *
      * @return true when the thread was marked as by {@link #delegating()} (then, and only then,
      *     {@link #poolBorrowed()} must follow)

@@ -11,6 +11,7 @@ import dev.vitals.agent.alert.RuleException;
 import dev.vitals.agent.alert.RuleStore;
 import dev.vitals.agent.alert.RuleValidator;
 import dev.vitals.agent.sampling.Sample;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import java.io.IOException;
@@ -105,31 +106,23 @@ public final class AlertRoutes implements Routes {
 
     @Override
     public void register(RoutingHandler routing) {
-        routing.get("/api/v1/alerts/rules", this::listRules);
-        routing.post("/api/v1/alerts/rules", this::createRule);
-        routing.get("/api/v1/alerts/rules/{id}", this::getRule);
-        routing.put("/api/v1/alerts/rules/{id}", this::updateRule);
-        routing.delete("/api/v1/alerts/rules/{id}", this::deleteRule);
-        routing.post("/api/v1/alerts/check-rules", this::checkRules);
-        routing.get("/api/v1/alerts/events", this::listEvents);
-        routing.post("/api/v1/alerts/events/{id}/acknowledge", this::acknowledge);
-        routing.post("/api/v1/alerts/test-webhook", this::testWebhook);
+        routing.get("/api/v1/alerts/rules", whenOpen(this::listRules));
+        routing.post("/api/v1/alerts/rules", whenOpen(this::createRule));
+        routing.get("/api/v1/alerts/rules/{id}", whenOpen(this::getRule));
+        routing.put("/api/v1/alerts/rules/{id}", whenOpen(this::updateRule));
+        routing.delete("/api/v1/alerts/rules/{id}", whenOpen(this::deleteRule));
+        routing.post("/api/v1/alerts/check-rules", whenOpen(this::checkRules));
+        routing.get("/api/v1/alerts/events", whenOpen(this::listEvents));
+        routing.post("/api/v1/alerts/events/{id}/acknowledge", whenOpen(this::acknowledge));
+        routing.post("/api/v1/alerts/test-webhook", whenOpen(this::testWebhook));
     }
 
-    private void listRules(HttpServerExchange exchange) {
-        Alerting current = alertingOrAnswerUnavailable(exchange);
-        if (current == null) {
-            return;
-        }
+    private void listRules(HttpServerExchange exchange, Alerting current) {
         List<AlertRule> rules = current.store().rules();
         responses.json(exchange, 200, new Rules(rules, rules.size(), rules.stream().filter(AlertRule::enabled).count()));
     }
 
-    private void createRule(HttpServerExchange exchange) {
-        Alerting current = alertingOrAnswerUnavailable(exchange);
-        if (current == null) {
-            return;
-        }
+    private void createRule(HttpServerExchange exchange, Alerting current) {
         JsonNode body = body(exchange);
         if (body == null) {
             return;
@@ -150,22 +143,14 @@ public final class AlertRoutes implements Routes {
         responses.json(exchange, 201, new Created("rule created", rule.id(), rule));
     }
 
-    private void getRule(HttpServerExchange exchange) {
-        Alerting current = alertingOrAnswerUnavailable(exchange);
-        if (current == null) {
-            return;
-        }
+    private void getRule(HttpServerExchange exchange, Alerting current) {
         AlertRule rule = ruleOrNotFound(exchange, current.store());
         if (rule != null) {
             responses.json(exchange, 200, rule);
         }
     }
 
-    private void updateRule(HttpServerExchange exchange) {
-        Alerting current = alertingOrAnswerUnavailable(exchange);
-        if (current == null) {
-            return;
-        }
+    private void updateRule(HttpServerExchange exchange, Alerting current) {
         AlertRule existing = ruleOrNotFound(exchange, current.store());
         if (existing == null) {
             return;
@@ -188,11 +173,7 @@ public final class AlertRoutes implements Routes {
         responses.json(exchange, 200, new Updated("rule updated", rule));
     }
 
-    private void deleteRule(HttpServerExchange exchange) {
-        Alerting current = alertingOrAnswerUnavailable(exchange);
-        if (current == null) {
-            return;
-        }
+    private void deleteRule(HttpServerExchange exchange, Alerting current) {
         AlertRule rule = ruleOrNotFound(exchange, current.store());
         if (rule == null) {
             return;
@@ -202,11 +183,7 @@ public final class AlertRoutes implements Routes {
         responses.json(exchange, 200, new Deleted("rule deleted", rule.id()));
     }
 
-    private void checkRules(HttpServerExchange exchange) {
-        Alerting current = alertingOrAnswerUnavailable(exchange);
-        if (current == null) {
-            return;
-        }
+    private void checkRules(HttpServerExchange exchange, Alerting current) {
         Sample sample = latest.orAnswerUnavailable(exchange);
         if (sample == null) {
             return;
@@ -216,11 +193,7 @@ public final class AlertRoutes implements Routes {
         responses.json(exchange, 200, new Checked(clock.instant().toString(), sample.time().toString(), rules, results));
     }
 
-    private void listEvents(HttpServerExchange exchange) {
-        Alerting current = alertingOrAnswerUnavailable(exchange);
-        if (current == null) {
-            return;
-        }
+    private void listEvents(HttpServerExchange exchange, Alerting current) {
         int limit;
         String severity;
         Boolean acknowledged;
@@ -246,11 +219,7 @@ public final class AlertRoutes implements Routes {
                 matching.size(), unacknowledged));
     }
 
-    private void acknowledge(HttpServerExchange exchange) {
-        Alerting current = alertingOrAnswerUnavailable(exchange);
-        if (current == null) {
-            return;
-        }
+    private void acknowledge(HttpServerExchange exchange, Alerting current) {
         String id = exchange.getQueryParameters().get("id").getFirst();
         AlertEvent event = current.engine().acknowledge(id);
         if (event == null) {
@@ -261,11 +230,7 @@ public final class AlertRoutes implements Routes {
         responses.json(exchange, 200, new Acknowledged("event acknowledged", event));
     }
 
-    private void testWebhook(HttpServerExchange exchange) {
-        Alerting current = alertingOrAnswerUnavailable(exchange);
-        if (current == null) {
-            return;
-        }
+    private void testWebhook(HttpServerExchange exchange, Alerting current) {
         JsonNode body = body(exchange);
         if (body == null) {
             return;
@@ -282,17 +247,26 @@ public final class AlertRoutes implements Routes {
 
     // ---- helpers ----
 
-    private Alerting alertingOrAnswerUnavailable(HttpServerExchange exchange) {
-        try {
-            opened.await(OPEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the server is stopping: answer at once
-        }
-        Alerting current = alerting;
-        if (current == null) {
-            responses.error(exchange, 503, "alerts_unavailable", unavailable, null);
-        }
-        return current;
+    /** A route's work on open alerting. */
+    private interface AlertingHandler {
+        void handle(HttpServerExchange exchange, Alerting alerting);
+    }
+
+    /** Runs {@code handler} once alerting is open: waits for it, or answers 503. */
+    private HttpHandler whenOpen(AlertingHandler handler) {
+        return exchange -> {
+            try {
+                opened.await(OPEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the server is stopping: answer at once
+            }
+            Alerting current = alerting;
+            if (current == null) {
+                responses.error(exchange, 503, "alerts_unavailable", unavailable, null);
+                return;
+            }
+            handler.handle(exchange, current);
+        };
     }
 
     private AlertRule ruleOrNotFound(HttpServerExchange exchange, RuleStore store) {

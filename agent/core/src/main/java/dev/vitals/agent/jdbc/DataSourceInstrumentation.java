@@ -29,7 +29,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * advice that only marks the thread, so that a proxy around a Hikari pool is not counted a second
  * time and the connections a pool opens are not counted as borrows: the pool hook has both. The
  * data sources' mark ({@link PoolBorrow}) is on every Hikari borrow, so it is skipped, for one
- * volatile read, unless some other data source's call is in progress.
+ * volatile read, until some other data source has been used.
  * Matched by hierarchy on the interface name; interfaces skipped, abstract classes kept (a concrete
  * data source may inherit {@code getConnection}).
  */

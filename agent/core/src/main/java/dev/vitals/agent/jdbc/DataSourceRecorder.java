@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
@@ -35,11 +34,11 @@ import java.util.function.LongSupplier;
  *   moment the recorder is installed. Times are System.nanoTime() around the outermost call;
  *   last_seen is derived from the end reading ({@link LastSeen}).
  *
- * Overhead: per call, a ThreadLocal read, two nanoTime calls (no wall-clock read), two atomic updates of the count of
- *   calls in progress, an identity-table probe, a histogram update; nothing allocated after a data
- *   source's first call (its label, by reflection, on the calling thread). A borrow from a HikariCP
- *   data source costs one volatile read when no other data source's call is in progress anywhere
- *   (the usual case: an application with Hikari pools only), else a mark as above.
+ * Overhead: per call, a ThreadLocal read, two nanoTime calls (no wall-clock read), an
+ *   identity-table probe, a histogram update; nothing allocated after a data source's first call
+ *   (its label, by reflection, on the calling thread). A borrow from a HikariCP data source costs
+ *   one volatile read while no other data source has been used (the usual case: an application
+ *   with Hikari pools only), else a mark as above.
  * </pre>
  */
 public final class DataSourceRecorder implements DataSourceListener {
@@ -67,11 +66,14 @@ public final class DataSourceRecorder implements DataSourceListener {
     private final AtomicReferenceArray<DataSourceRecord> records = new AtomicReferenceArray<>(MAX_DATA_SOURCES);
     private final Map<String, DataSourceRecord> byLabel = new ConcurrentHashMap<>();
     /**
-     * Outermost calls in progress, on all threads: while none is, a HikariCP data source's call
-     * cannot be inside one, so it need not mark its thread ({@link #poolBorrowing()}). A thread's
-     * own outermost call is counted before it calls inwards, so that thread always sees it.
+     * Whether any data source other than HikariCP's has been asked for a connection (an outermost
+     * call) since the recorder was installed. Until then a HikariCP data source's call cannot be
+     * inside one, so it need not mark its thread ({@link #poolBorrowing()}): applications whose only
+     * data sources are Hikari pools never pay for the mark. Written once, so calls of other data
+     * sources share no counter; a thread's own outermost call sets it before it calls inwards, so
+     * that thread always sees it.
      */
-    private final AtomicInteger outermostCalls = new AtomicInteger();
+    private volatile boolean otherDataSourcesUsed;
     private volatile String lastProblem;
 
     public DataSourceRecorder(Clock clock) {
@@ -89,19 +91,15 @@ public final class DataSourceRecorder implements DataSourceListener {
     @Override
     public long connecting() {
         long start = CallDepth.enter((long[]) threads.get()[NUMBERS], DEPTH, nanoTime);
-        if (start != 0L) {
-            outermostCalls.incrementAndGet();
+        if (start != 0L && !otherDataSourcesUsed) {
+            otherDataSourcesUsed = true;
         }
         return start;
     }
 
     @Override
     public void connected(Object dataSource, long start, Throwable thrown) {
-        long end = 0L;
-        if (start != 0L) {
-            end = nanoTime.getAsLong();
-            outermostCalls.decrementAndGet();
-        }
+        long end = start == 0L ? 0L : nanoTime.getAsLong();
         Object[] state = threads.get();
         long[] numbers = (long[]) state[NUMBERS];
         CallDepth.leave(numbers, DEPTH);
@@ -145,7 +143,7 @@ public final class DataSourceRecorder implements DataSourceListener {
 
     @Override
     public boolean poolBorrowing() {
-        if (outermostCalls.get() == 0) {
+        if (!otherDataSourcesUsed) {
             return false;
         }
         delegating();

@@ -105,25 +105,28 @@ class DataSourceRecorderTest {
     }
 
     @Test
-    void aHikariBorrowWithNoOtherCallInProgressMarksNothing() throws Exception {
+    void aHikariBorrowMarksNothingUntilAnotherDataSourceIsUsed() throws Exception {
         UrlDataSource plain = new UrlDataSource("jdbc:h2:mem:plain");
 
-        // HikariDataSource.getConnection() alone: nothing to mark, nothing counted.
+        // HikariDataSource.getConnection() in an application with Hikari pools only: nothing to mark.
         assertThat(recorder.poolBorrowing()).isFalse();
-        // Another thread's call in progress: this thread's Hikari borrow is marked, and the mark
-        // is gone afterwards (the ordinary call that follows is counted).
-        long[] otherStart = new long[1];
-        Thread other = new Thread(() -> otherStart[0] = recorder.connecting());
+        // HikariCP opening a connection through a driver's data source is not "another data source".
+        recorder.delegating();
+        recorder.connected(plain, recorder.connecting(), null);
+        recorder.delegated();
+        assertThat(recorder.poolBorrowing()).isFalse();
+        // Another thread asks another data source: from then on Hikari borrows are marked, and the
+        // mark is gone after each (the ordinary call that follows is counted once).
+        Thread other = new Thread(() -> recorder.connected(plain, recorder.connecting(), null));
         other.start();
         other.join();
         assertThat(recorder.poolBorrowing()).isTrue();
         recorder.poolBorrowed();
         connect(plain, 1, null);
-        recorder.connected(plain, otherStart[0], null);
 
         assertThat(recorder.snapshot()).singleElement().satisfies(ds -> assertThat(ds.connections()).isEqualTo(2));
-        // Both outermost calls have ended: Hikari borrows are skipped again.
-        assertThat(recorder.poolBorrowing()).isFalse();
+        assertThat(recorder.poolBorrowing()).isTrue();
+        recorder.poolBorrowed();
     }
 
     @Test
