@@ -202,7 +202,12 @@ public final class VitalsRuntime implements AutoCloseable {
         }
         started.add(tokenFile);
         tokenFilePath.set(tokenFile.path());
-        shutdownHook = new Thread(tokenFile::close, "vitals-shutdown");
+        // At exit: the token file goes, and the server stops so that the JVM need not wait for its
+        // I/O threads (Server#closeForExit: ~300 ms off every exit of the application).
+        shutdownHook = new Thread(() -> {
+            tokenFile.close();
+            server.closeForExit();
+        }, "vitals-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
         System.clearProperty(ERROR_PROPERTY);

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 
@@ -30,7 +31,8 @@ import org.xnio.XnioWorker;
  * ({@link StreamRoutes}) leaves its worker thread once it is set up: it is written from the I/O
  * thread, without blocking.
  *
- * <p>Concurrency: started and stopped by the agent's start/stop thread only.
+ * <p>Concurrency: started and stopped by the agent's start/stop thread, and stopped by its shutdown
+ * hook at JVM exit ({@link #closeForExit()}); the first stop wins.
  */
 public final class Server implements AutoCloseable {
 
@@ -44,6 +46,11 @@ public final class Server implements AutoCloseable {
     private static final int BUFFER_BYTES = 8 * 1024;
     /** How long a stop waits for the server's threads to end. */
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /**
+     * How long a stop at JVM exit waits for the I/O threads: less than the ~300 ms HotSpot itself
+     * would wait for them (see {@link #closeForExit()}), so waiting never costs more than it saves.
+     */
+    private static final long EXIT_WAIT_MILLIS = 200;
     /** Largest request body accepted; bigger ones get a 413 before any handler runs. */
     public static final long MAX_BODY_BYTES = 64 * 1024;
     /**
@@ -57,6 +64,8 @@ public final class Server implements AutoCloseable {
     private final ThreadPoolExecutor tasks;
     private final String url;
     private final List<AutoCloseable> closeableRoutes;
+    /** Set by the first stop: a detach and the JVM's exit may both stop the server. */
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     private Server(Undertow undertow, XnioWorker worker, ThreadPoolExecutor tasks, String url,
             List<AutoCloseable> closeableRoutes) {
@@ -164,6 +173,9 @@ public final class Server implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         for (AutoCloseable route : closeableRoutes) {
             try {
                 route.close();
@@ -177,6 +189,26 @@ public final class Server implements AutoCloseable {
                     || !tasks.awaitTermination(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 AgentLog.warn("HTTP threads still running " + STOP_WAIT_MILLIS + " ms after stop");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops the server as the JVM exits (from a shutdown hook). At exit HotSpot waits, at the
+     * final safepoint, for threads that are in native code to block, up to about 300 ms for
+     * application threads (30 tries of 10 ms) — and our I/O threads spend their life in
+     * {@code epoll_wait}, native code. Left alone, they would add those 300 ms to every exit of
+     * the application. Stopped here, they have left the JVM by then. Requests being answered are
+     * not waited for (worker threads are in Java code, which HotSpot does not wait for).
+     */
+    public void closeForExit() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        stopQuietly(undertow, worker, tasks);
+        try {
+            worker.awaitTermination(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
