@@ -16,8 +16,8 @@ import java.util.List;
  */
 final class JdbcLabels {
 
-    /** Where HikariCP's connection proxies live. */
-    private static final String HIKARI_POOL_PACKAGE = "com.zaxxer.hikari.pool.";
+    /** Where HikariCP's connection and statement proxies live. */
+    static final String HIKARI_POOL_PACKAGE = "com.zaxxer.hikari.pool.";
 
     /** No-argument getters that data sources of the common pools and drivers expose their URL through. */
     private static final List<String> URL_GETTERS = List.of("getJdbcUrl", "getUrl", "getURL");
@@ -25,9 +25,13 @@ final class JdbcLabels {
     private JdbcLabels() {
     }
 
-    /** Whether {@code connection} is one of HikariCP's proxies (a connection lent out by a pool). */
-    static boolean isPoolConnection(Object connection) {
-        return connection.getClass().getName().startsWith(HIKARI_POOL_PACKAGE);
+    /**
+     * Whether {@code object} is one of HikariCP's proxies: a connection lent out by a pool, or a
+     * statement made on one. ({@code Class.getName()} is cached by the JDK: a field read and a
+     * prefix compare.)
+     */
+    static boolean isHikariProxy(Object object) {
+        return object.getClass().getName().startsWith(HIKARI_POOL_PACKAGE);
     }
 
     /**

@@ -26,7 +26,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * JDBC statements, whatever the driver, pool or wrapper: every class that implements
  * {@code java.sql.Connection} (to see statements created, with their SQL) or
- * {@code java.sql.Statement} (to time executions).
+ * {@code java.sql.Statement} (to time executions), but HikariCP's statement proxies (see
+ * {@link #HIKARI_PROXIES}).
  *
  * <p>Types are matched by hierarchy on the interface names ({@link JdbcTypes}), never by class
  * literals of driver types; interfaces are skipped (nothing to advise) but abstract classes are
@@ -44,6 +45,14 @@ public final class StatementInstrumentation implements LibraryInstrumentation {
 
     static final String CONNECTION = "java.sql.Connection";
     static final String STATEMENT = "java.sql.Statement";
+    /**
+     * HikariCP's statement proxies only delegate to the driver's statement, which is instrumented:
+     * left alone, they save an advised call per execute and close (the recorder remembers the
+     * driver's statement instead), and three to six classes to transform at start-up. Its
+     * connection proxies stay instrumented: a statement created through one is how the recorder
+     * learns which pool a connection belongs to.
+     */
+    private static final String HIKARI_PROXIES = JdbcLabels.HIKARI_POOL_PACKAGE;
 
     private final JdbcTypes types;
 
@@ -78,12 +87,18 @@ public final class StatementInstrumentation implements LibraryInstrumentation {
 
     @Override
     public boolean targets(Class<?> type) {
-        return !type.isInterface() && (JdbcTypes.kinds(type) & (JdbcTypes.CONNECTION | JdbcTypes.STATEMENT)) != 0;
+        if (type.isInterface()) {
+            return false;
+        }
+        int kinds = JdbcTypes.kinds(type);
+        return (kinds & JdbcTypes.CONNECTION) != 0
+                || ((kinds & JdbcTypes.STATEMENT) != 0 && !type.getName().startsWith(HIKARI_PROXIES));
     }
 
     @Override
     public boolean targets(TypeDescription type) {
-        return !type.isInterface() && (type.isAssignableTo(Connection.class) || type.isAssignableTo(Statement.class));
+        return !type.isInterface() && (type.isAssignableTo(Connection.class)
+                || (type.isAssignableTo(Statement.class) && !type.getName().startsWith(HIKARI_PROXIES)));
     }
 
     @Override
@@ -113,7 +128,7 @@ public final class StatementInstrumentation implements LibraryInstrumentation {
         return builder
                 .type(types.implementing(JdbcTypes.CONNECTION))
                 .transform((type, description, loader, module, domain) -> type.visit(prepare).visit(create))
-                .type(types.implementing(JdbcTypes.STATEMENT))
+                .type(types.implementing(JdbcTypes.STATEMENT, HIKARI_PROXIES))
                 .transform((type, description, loader, module, domain) -> type.visit(execute).visit(executeUpdate)
                         .visit(executeLargeUpdate).visit(executeBatch).visit(addBatch).visit(close));
     }

@@ -31,7 +31,10 @@ import java.util.function.LongSupplier;
  * {@code prepareStatement}. When the outermost {@code prepare*} or {@code createStatement} on a
  * thread returns, the statement it returned is remembered in that thread's ring of the last
  * {@link #RING} statements, with its statement key (and its data source); {@code close()} frees its
- * slot. The outermost {@code execute*} on the same statement finds it there by identity. A
+ * slot. The outermost {@code execute*} on the same statement finds it there by identity. When the
+ * outermost returned one of HikariCP's statement proxies, which are not instrumented, the statement
+ * remembered is the one it wraps (the driver's: the last statement returned inside it that is not
+ * HikariCP's), whose executions and close are the ones reported. A
  * statement pushed out of a full ring (the thread holds more than {@link #RING} open statements)
  * moves to a shared table of {@link #EVICTED_SLOTS} weakly held statements. A statement found in
  * neither — prepared before Vitals attached, or prepared on one thread and executed on another
@@ -119,7 +122,8 @@ public final class StatementRecorder implements StatementListener {
     private static final int NUMBERS = 0;
     private static final int INNER_CONNECTION = 1;
     private static final int POOL_CONNECTION = 2;
-    private static final int STATEMENTS = 3;
+    private static final int INNER_STATEMENT = 3;
+    private static final int STATEMENTS = 4;
     // ... and long[] NUMBERS slots.
     private static final int DEPTH = 0;
     private static final int RING_NEXT = 1;
@@ -219,14 +223,21 @@ public final class StatementRecorder implements StatementListener {
             state[INNER_CONNECTION] = connection;
             numbers[CREATE_LABEL] = connections.get(connection, -1);
         } else if ((numbers[CREATE_LABEL] < 0 || (numbers[CREATE_LABEL] & PROVISIONAL) != 0)
-                && state[POOL_CONNECTION] == null && JdbcLabels.isPoolConnection(connection)) {
+                && state[POOL_CONNECTION] == null && JdbcLabels.isHikariProxy(connection)) {
             state[POOL_CONNECTION] = connection; // only looked at while the label may still change
         }
         if (!outermost) {
+            // The last nested statement to return that is not HikariCP's proxy is the driver's
+            // one the proxy wraps: a driver's own internal statements, nested deeper, return
+            // before it, and HikariProxyConnection's call to ProxyConnection's returns the proxy.
+            if (statement != null && !JdbcLabels.isHikariProxy(statement)) {
+                state[INNER_STATEMENT] = statement;
+            }
             return;
         }
         Object inner = state[INNER_CONNECTION];
         Object pooled = state[POOL_CONNECTION];
+        Object innerStatement = state[INNER_STATEMENT];
         long known = numbers[CREATE_LABEL];
         endOfOutermost(state, numbers);
         if (statement == null || thrown != null) {
@@ -239,7 +250,18 @@ public final class StatementRecorder implements StatementListener {
             label = learnLabel(inner, pooled);
         }
         long key = ((long) label << 32) | (sql == null ? PLAIN : record(label, sql).id + 1L);
-        remember(state, numbers, statement, key);
+        Object executed = statement;
+        if (JdbcLabels.isHikariProxy(statement)) {
+            // HikariCP's statement proxies are not instrumented (StatementInstrumentation): their
+            // executions are seen on the driver's statement inside, so that is the one to remember.
+            // Without one (the driver's classes were not transformed) nothing will be reported,
+            // and the proxy, held in the ring, would keep its pool reachable.
+            if (innerStatement == null) {
+                return;
+            }
+            executed = innerStatement;
+        }
+        remember(state, numbers, executed, key);
     }
 
     /**
@@ -250,7 +272,7 @@ public final class StatementRecorder implements StatementListener {
      */
     private int learnLabel(Object inner, Object pooled) {
         try {
-            if (pooled == null && JdbcLabels.isPoolConnection(inner)) {
+            if (pooled == null && JdbcLabels.isHikariProxy(inner)) {
                 pooled = inner; // the driver's class was not transformed: HikariCP's proxy is innermost
             }
             String name = pooled == null ? null : JdbcLabels.poolName(pooled);
@@ -369,6 +391,7 @@ public final class StatementRecorder implements StatementListener {
     private static void endOfOutermost(Object[] state, long[] numbers) {
         state[INNER_CONNECTION] = null;
         state[POOL_CONNECTION] = null;
+        state[INNER_STATEMENT] = null;
         numbers[CREATE_LABEL] = -1;
     }
 
@@ -408,7 +431,7 @@ public final class StatementRecorder implements StatementListener {
         try {
             Connection connection = ((Statement) statement).getConnection();
             Object physical = connection;
-            if (JdbcLabels.isPoolConnection(connection)) {
+            if (JdbcLabels.isHikariProxy(connection)) {
                 physical = connection.unwrap(Connection.class); // HikariCP answers with the driver's connection
             }
             long known = connections.get(physical, -1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.example.orders.OrderRepository;
 import com.zaxxer.hikari.pool.FakeProxyConnection;
+import com.zaxxer.hikari.pool.FakeProxyStatement;
 import dev.vitals.agent.histogram.LatencyHistogram;
 import dev.vitals.agent.snapshot.QueryReport;
 import dev.vitals.agent.snapshot.SlowQuerySnapshot;
@@ -171,6 +172,39 @@ class StatementRecorderTest {
                 StatementSnapshot::calls).containsExactlyInAnyOrder(
                         tuple("", "postgresql://db:5432/shop", 1L),
                         tuple("SELECT ?", "orders-pool", 2L));
+    }
+
+    @Test
+    void throughAHikariProxyTheDriversStatementIsTheOneRemembered() {
+        StatementRecorder recorder = recorder(1000);
+        Connection driver = FakeJdbc.connection("jdbc:postgresql://db:5432/shop");
+        Object proxy = new FakeProxyConnection("orders-pool");
+        PreparedStatement driverStatement = FakeJdbc.statement(driver);
+        PreparedStatement internal = FakeJdbc.statement(driver);
+        Object proxyStatement = new FakeProxyStatement();
+
+        for (int i = 0; i < 3; i++) {
+            // HikariProxyConnection's method calls ProxyConnection's, which calls the driver's.
+            boolean outer = recorder.creating();
+            boolean superCall = recorder.creating();
+            boolean inner = recorder.creating();
+            // The driver prepares something of its own first, nested deeper (pgjdbc does for some calls).
+            boolean internalCall = recorder.creating();
+            recorder.created(driver, internal, "SET search_path TO shop", internalCall, null);
+            recorder.created(driver, driverStatement, "SELECT name FROM item WHERE id = 7", inner, null);
+            recorder.created(proxy, proxyStatement, "SELECT name FROM item WHERE id = 7", superCall, null);
+            recorder.created(proxy, proxyStatement, "SELECT name FROM item WHERE id = 7", outer, null);
+            // HikariCP's statement proxy is not instrumented: only the driver's statement reports.
+            execute(recorder, driverStatement, null, 2, null, -1);
+            recorder.closed(driverStatement);
+        }
+
+        assertThat(recorder.snapshot()).singleElement().satisfies(e -> {
+            assertThat(e.sql()).isEqualTo("SELECT name FROM item WHERE id = ?");
+            assertThat(e.dataSource()).isEqualTo("orders-pool");
+            assertThat(e.calls()).isEqualTo(3);
+        });
+        assertThat(recorder.unattributed()).isZero();
     }
 
     @Test
