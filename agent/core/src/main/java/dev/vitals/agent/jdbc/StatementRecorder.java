@@ -33,8 +33,8 @@ import java.util.function.LongSupplier;
  * {@link #RING} statements, with its statement key (and its data source); {@code close()} frees its
  * slot. The outermost {@code execute*} on the same statement finds it there by identity. When the
  * outermost returned one of HikariCP's statement proxies, which are not instrumented, the statement
- * remembered is the one it wraps (the driver's: the last statement returned inside it that is not
- * HikariCP's), whose executions and close are the ones reported. A
+ * remembered is the one it wraps (the driver's: the last statement returned inside it on the
+ * driver's own connection), whose executions and close are the ones reported. A
  * statement pushed out of a full ring (the thread holds more than {@link #RING} open statements)
  * moves to a shared table of {@link #EVICTED_SLOTS} weakly held statements. A statement found in
  * neither — prepared before Vitals attached, or prepared on one thread and executed on another
@@ -227,10 +227,10 @@ public final class StatementRecorder implements StatementListener {
             state[POOL_CONNECTION] = connection; // only looked at while the label may still change
         }
         if (!outermost) {
-            // The last nested statement to return that is not HikariCP's proxy is the driver's
-            // one the proxy wraps: a driver's own internal statements, nested deeper, return
-            // before it, and HikariProxyConnection's call to ProxyConnection's returns the proxy.
-            if (statement != null && !JdbcLabels.isHikariProxy(statement)) {
+            // The last statement returned on the driver's own connection is the one the wrappers
+            // around it wrap: the driver's internal ones, nested deeper, return before it, and
+            // HikariCP's (ProxyConnection's, inside HikariProxyConnection's) is made on the proxy.
+            if (connection == state[INNER_CONNECTION]) {
                 state[INNER_STATEMENT] = statement;
             }
             return;
@@ -254,9 +254,10 @@ public final class StatementRecorder implements StatementListener {
         if (JdbcLabels.isHikariProxy(statement)) {
             // HikariCP's statement proxies are not instrumented (StatementInstrumentation): their
             // executions are seen on the driver's statement inside, so that is the one to remember.
-            // Without one (the driver's classes were not transformed) nothing will be reported,
-            // and the proxy, held in the ring, would keep its pool reachable.
-            if (innerStatement == null) {
+            // Without one (the driver's classes were not transformed, so the innermost call was
+            // HikariCP's own) nothing will be reported, and the proxy, held in the ring, would
+            // keep its pool reachable.
+            if (innerStatement == null || innerStatement == statement) {
                 return;
             }
             executed = innerStatement;
