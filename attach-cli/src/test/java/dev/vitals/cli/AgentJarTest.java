@@ -3,6 +3,7 @@ package dev.vitals.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -62,6 +63,33 @@ class AgentJarTest {
     }
 
     @Test
+    void withTheBuildsHashACopyInPlaceIsUsedWithoutReadingTheJar() throws IOException {
+        Path first = AgentJar.extract(JAR, tmp, me);
+
+        Path second = AgentJar.extract(() -> {
+            throw new AssertionError("the embedded jar was read although its copy is in place");
+        }, AgentJar.sha256(JAR), tmp, me);
+
+        assertEquals(first, second);
+    }
+
+    @Test
+    void aHashThatDoesNotBelongToTheBytesIsNotTrusted() throws IOException {
+        Path jar = AgentJar.extract(() -> JAR, "0".repeat(64), tmp, me);
+
+        assertEquals("vitals-agent-" + AgentJar.sha256(JAR).substring(0, 12) + ".jar", jar.getFileName().toString());
+        assertArrayEquals(JAR, Files.readAllBytes(jar));
+    }
+
+    @Test
+    void theBuildWritesTheEmbeddedJarsHashBesideIt() {
+        String hash = AgentJar.embeddedSha256();
+
+        assertNotNull(hash, "the build writes " + AgentJar.HASH_RESOURCE);
+        assertEquals(AgentJar.sha256(AgentJar.embedded()), hash);
+    }
+
+    @Test
     void anotherBuildGetsAnotherFileAndTheOldOneStays() throws IOException {
         Path first = AgentJar.extract(JAR, tmp, me);
         Path second = AgentJar.extract("another build".getBytes(StandardCharsets.UTF_8), tmp, me);
@@ -77,6 +105,10 @@ class AgentJarTest {
         Files.writeString(jar, "evil");
 
         assertEquals(jar, AgentJar.extract(JAR, tmp, me));
+        assertArrayEquals(JAR, Files.readAllBytes(jar));
+
+        Files.writeString(jar, "evil again");
+        assertEquals(jar, AgentJar.extract(() -> JAR, AgentJar.sha256(JAR), tmp, me), "with the build's hash too");
         assertArrayEquals(JAR, Files.readAllBytes(jar));
     }
 
