@@ -27,7 +27,9 @@ import java.util.Set;
  * {@code ${java.io.tmpdir}/vitals-<user>/vitals-agent-<first 12 hex of sha256>.jar}.
  *
  * <p>The file is never deleted: the target JVM keeps it on its system class path for as long as
- * it runs. Being content-addressed, it is written once per agent build and reused afterwards.
+ * it runs. Being content-addressed, it is written once per agent build and reused afterwards. The
+ * hash comes from the build ({@value #HASH_RESOURCE}), so reusing the copy reads and hashes the
+ * copy alone; the embedded bytes are read only to write it.
  *
  * <p>Trust: whoever can replace that file gets code run in the target JVM, so the directory must
  * belong to the target's user and be writable by nobody else; otherwise a fresh private temporary
