@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The agent jar to load: the one given with {@code --agent-jar}, or the copy of the one embedded
@@ -42,12 +43,6 @@ final class AgentJar {
 
     /** The embedded jar's SHA-256 in hex, written beside it by the build. */
     static final String HASH_RESOURCE = RESOURCE + ".sha256";
-
-    /** The bytes of the jar to write, read only when no good copy exists yet. */
-    @FunctionalInterface
-    interface Bytes {
-        byte[] read();
-    }
 
     /** Hex digits of the sha256 in the file name: enough to tell builds apart, short enough to read. */
     private static final int NAME_HASH_CHARS = 12;
@@ -132,14 +127,14 @@ final class AgentJar {
      * are read only if no copy with that hash is in place. Bytes that turn out not to have that
      * hash are written under their own.
      */
-    static Path extract(Bytes jar, String expectedSha256, Path tmpRoot, UserPrincipal owner) throws IOException {
+    static Path extract(Supplier<byte[]> jar, String expectedSha256, Path tmpRoot, UserPrincipal owner) throws IOException {
         Path dir = privateDirectory(tmpRoot, owner);
         Path target = copyPath(dir, expectedSha256);
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
                 && sha256(Files.readAllBytes(target)).equals(expectedSha256)) {
             return target;
         }
-        byte[] bytes = jar.read();
+        byte[] bytes = jar.get();
         String actual = sha256(bytes);
         if (!actual.equals(expectedSha256)) {
             // The hash given does not belong to these bytes (a build step gone wrong): go by the bytes.

@@ -173,25 +173,7 @@ public final class Server implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!stopped.compareAndSet(false, true)) {
-            return;
-        }
-        for (AutoCloseable route : closeableRoutes) {
-            try {
-                route.close();
-            } catch (Exception e) {
-                AgentLog.warn("closing " + route.getClass().getSimpleName() + " failed: " + e);
-            }
-        }
-        stopQuietly(undertow, worker, tasks);
-        try {
-            if (!worker.awaitTermination(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)
-                    || !tasks.awaitTermination(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                AgentLog.warn("HTTP threads still running " + STOP_WAIT_MILLIS + " ms after stop");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stop(true);
     }
 
     /**
@@ -199,16 +181,36 @@ public final class Server implements AutoCloseable {
      * final safepoint, for threads that are in native code to block, up to about 300 ms for
      * application threads (30 tries of 10 ms) — and our I/O threads spend their life in
      * {@code epoll_wait}, native code. Left alone, they would add those 300 ms to every exit of
-     * the application. Stopped here, they have left the JVM by then. Requests being answered are
-     * not waited for (worker threads are in Java code, which HotSpot does not wait for).
+     * the application. Stopped here, they have left the JVM by then. Live streams and requests
+     * being answered are not waited for (worker threads are in Java code, which HotSpot does not
+     * wait for).
      */
     public void closeForExit() {
+        stop(false);
+    }
+
+    /** @param detach true: end live streams first and wait for every thread; false (JVM exit): only the I/O threads, briefly */
+    private void stop(boolean detach) {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        if (detach) {
+            for (AutoCloseable route : closeableRoutes) {
+                try {
+                    route.close();
+                } catch (Exception e) {
+                    AgentLog.warn("closing " + route.getClass().getSimpleName() + " failed: " + e);
+                }
+            }
+        }
         stopQuietly(undertow, worker, tasks);
+        long waitMillis = detach ? STOP_WAIT_MILLIS : EXIT_WAIT_MILLIS;
         try {
-            worker.awaitTermination(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            boolean ended = worker.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)
+                    && (!detach || tasks.awaitTermination(waitMillis, TimeUnit.MILLISECONDS));
+            if (!ended && detach) {
+                AgentLog.warn("HTTP threads still running " + waitMillis + " ms after stop");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -182,7 +182,9 @@ public final class Instrumenter implements AutoCloseable {
                 DynamicType dynamicType) {
             LibraryInstrumentation library = owner(type);
             transformed.add(type.getName());
-            AgentLog.debug("instrumented " + type.getName() + (loaded ? " (retransformed)" : ""));
+            if (AgentLog.enabled(AgentLog.Level.DEBUG)) { // often the application's thread: build no text for nothing
+                AgentLog.debug("instrumented " + type.getName() + (loaded ? " (retransformed)" : ""));
+            }
             if (library != null) {
                 statuses.merge(library.name(), new HookStatus(library.name(), "applied", "instrumented " + type.getName()),
                         (old, now) -> old.state().equals("applied") && !old.reason().contains(type.getName())

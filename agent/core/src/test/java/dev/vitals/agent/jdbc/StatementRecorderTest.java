@@ -10,6 +10,7 @@ import dev.vitals.agent.histogram.LatencyHistogram;
 import dev.vitals.agent.snapshot.QueryReport;
 import dev.vitals.agent.snapshot.SlowQuerySnapshot;
 import dev.vitals.agent.snapshot.StatementSnapshot;
+import java.lang.ref.WeakReference;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -205,6 +206,28 @@ class StatementRecorderTest {
             assertThat(e.calls()).isEqualTo(3);
         });
         assertThat(recorder.unattributed()).isZero();
+    }
+
+    @Test
+    void aHikariProxyWithNoInstrumentedStatementInsideIsNotHeld() throws InterruptedException {
+        StatementRecorder recorder = recorder(1000);
+        Object proxy = new FakeProxyConnection("orders-pool");
+        Object proxyStatement = new FakeProxyStatement();
+        WeakReference<Object> released = new WeakReference<>(proxyStatement);
+        // The driver's classes were not transformed: HikariCP's own calls are the only ones seen,
+        // HikariProxyConnection's around ProxyConnection's, both returning the proxy.
+        boolean outer = recorder.creating();
+        boolean inner = recorder.creating();
+        recorder.created(proxy, proxyStatement, "SELECT 1", inner, null);
+        recorder.created(proxy, proxyStatement, "SELECT 1", outer, null);
+        proxyStatement = null;
+
+        // Held in this thread's ring it would keep its connection, and so its pool, reachable.
+        for (int i = 0; i < 50 && released.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(released.get()).isNull();
     }
 
     @Test
