@@ -23,14 +23,14 @@ import java.util.jar.JarFile;
  * the system class path), but find nothing there they could load.
  *
  * <p>Its parent is the platform loader, not the application's: the core uses its own relocated
- * copies of Byte Buddy, Undertow, Jackson and Micrometer and must never pick up the
+ * copies of ASM, Undertow, Jackson and Micrometer and must never pick up the
  * application's, whatever versions those are. Bridge classes come from the bootstrap loader,
  * which every loader reaches through its parents.
  *
  * <p>Resources are served through URLs with a handler of our own that reads from this loader's
  * open {@link JarFile}, so nothing ends up in the JDK's global jar cache and {@link #close()}
- * really releases the file. Code asking for {@code x/Y.class} (Byte Buddy locating advice class
- * files) gets the matching {@code .classdata} entry.
+ * really releases the file. Code asking for {@code x/Y.class} (the core's helper injector reading
+ * the classes it defines in a library's loader) gets the matching {@code .classdata} entry.
  *
  * <p>Concurrency: registered as parallel capable; {@link JarFile} reads are thread-safe.
  */

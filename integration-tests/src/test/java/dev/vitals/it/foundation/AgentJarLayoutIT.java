@@ -24,7 +24,7 @@ class AgentJarLayoutIT {
 
     /** Third-party packages that must never appear as loadable classes at their original path. */
     private static final Pattern THIRD_PARTY_CLASS = Pattern.compile(
-            "^(net/bytebuddy|io/undertow|org/xnio|com/fasterxml|io/micrometer|io/prometheus|org/jboss|org/wildfly"
+            "^(net/bytebuddy|org/objectweb/asm|io/undertow|org/xnio|com/fasterxml|io/micrometer|io/prometheus|org/jboss|org/wildfly"
                     + "|io/smallrye|org/HdrHistogram)/.*\\.class$");
 
     @Test
@@ -57,7 +57,7 @@ class AgentJarLayoutIT {
                 .allMatch(name -> name.matches("dev/vitals/agent/[A-Za-z$0-9]+\\.class"))
                 .contains("dev/vitals/agent/VitalsAgent.class", "dev/vitals/agent/CoreClassLoader.class");
         assertThat(names).as("relocated and hidden")
-                .contains("inst/dev/vitals/agent/shaded/bytebuddy/ByteBuddy.classdata",
+                .contains("inst/dev/vitals/agent/shaded/asm/ClassReader.classdata",
                         "inst/dev/vitals/agent/shaded/undertow/Undertow.classdata",
                         "inst/dev/vitals/agent/shaded/xnio/Xnio.classdata",
                         "inst/dev/vitals/agent/shaded/jackson/databind/ObjectMapper.classdata",

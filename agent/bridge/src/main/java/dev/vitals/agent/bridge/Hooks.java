@@ -5,7 +5,7 @@ package dev.vitals.agent.bridge;
  * advice inlined into a class of any class loader (flat class path, Spring Boot's nested jars,
  * an application server's modules) resolves it.
  *
- * <p>Everything here uses JDK types only: the agent core, Byte Buddy and the libraries we watch
+ * <p>Everything here uses JDK types only: the agent core and the libraries we watch
  * are invisible from the bootstrap loader. The agent core installs its recorders into the
  * {@code static volatile} fields once it has started and puts the no-op recorders back on
  * detach, so a class we transformed that is still running after a detach costs one volatile read

@@ -1,35 +1,34 @@
 package dev.vitals.agent.caffeine;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.vitals.agent.instrument.MethodHook.named;
+import static dev.vitals.agent.instrument.MethodHook.takes;
+import static dev.vitals.agent.instrument.MethodHook.takesFirst;
 
-import dev.vitals.agent.bridge.CacheListener;
-import dev.vitals.agent.bridge.Hooks;
+import dev.vitals.agent.instrument.ClassCandidate;
 import dev.vitals.agent.instrument.LibraryInstrumentation;
+import dev.vitals.agent.instrument.MethodHook;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Caffeine 2.9.x and 3.x: every cache built through {@code Caffeine}, and — when caches may
  * exist from before the agent — every cache on its next lookup.
  *
- * <p>Building: advice on the builder's {@code build*} methods puts a {@code StatsCounter} of ours
+ * <p>Building: hooks on the builder's {@code build*} methods puts a {@code StatsCounter} of ours
  * into the builder's statistics slot when the application left it empty (so Caffeine itself
  * counts hits, misses, loads and evictions, exactly as it would for {@code recordStats()}), and
- * registers the cache it returns. Advice on {@code recordStats} takes ours out again first, so an
+ * registers the cache it returns. A hook on {@code recordStats} takes ours out again first, so an
  * application that enables statistics on a builder after a build is not refused.
  *
  * <p>Lookups (only installed when Caffeine was loaded before the agent, see
- * {@link #caffeineLoaded}): advice on the internal caches' {@code getIfPresent(key, recordStats)}
+ * {@link #caffeineLoaded}): hooks on the internal caches' {@code getIfPresent(key, recordStats)}
  * and {@code computeIfAbsent(key, function, recordStats, recordLoad)} — the two methods every
  * single-key lookup of the public API ends in — finds caches built before the agent and counts
- * their hits and misses from then on; advice on {@code LocalCache.statsAware(function, recordLoad)}
+ * their hits and misses from then on; a hook on {@code LocalCache.statsAware(function, recordLoad)}
  * — where Caffeine wraps the loading function on a miss — counts their misses and loads.
  *
  * <p>Types are matched by name and advice uses {@link Object} for Caffeine types, so the agent
@@ -45,10 +44,73 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
     /** The builder field that holds the statistics supplier (same name in Caffeine 2.9 and 3.x). */
     static final String STATS_SUPPLIER_FIELD = "statsCounterSupplier";
 
+    private static final String LISTENER = "CacheListener";
+    private static final String OBJECT = "java/lang/Object";
+    private static final String NAMED = "(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/String;)V";
+
+    private static final List<MethodHook> BUILDER_HOOKS = List.of(
+            // Every cache is made by one of these: build(), build(loader), buildAsync(),
+            // buildAsync(loader) and buildAsync(asyncLoader), in 2.9 and 3.x alike. Before: our
+            // StatsCounter into an empty statistics slot; after: the cache registered.
+            MethodHook.on(named("build", "buildAsync"))
+                    .withEnter(Type.VOID_TYPE, code -> {
+                        Label filled = new Label();
+                        code.loadField(STATS_SUPPLIER_FIELD).jump(Opcodes.IFNONNULL, filled)
+                                .loadThis().listener("caches", LISTENER).loadThis()
+                                .call(LISTENER, "statsSupplier", "(Ljava/lang/Object;)Ljava/lang/Object;")
+                                .storeField(STATS_SUPPLIER_FIELD)
+                                .mark(filled);
+                    })
+                    .withExitOnThrowable(code -> code.listener("caches", LISTENER).loadThis().loadReturn()
+                            .call(LISTENER, "built", "(Ljava/lang/Object;Ljava/lang/Object;)V")),
+            // The only ways an application sets the statistics slot we may have filled: empty it
+            // if it holds our supplier, so that the application's own call succeeds.
+            MethodHook.on(named("recordStats"))
+                    .withEnter(Type.VOID_TYPE, code -> {
+                        Label keep = new Label();
+                        code.loadField(STATS_SUPPLIER_FIELD).jump(Opcodes.IFNULL, keep)
+                                .listener("caches", LISTENER).loadField(STATS_SUPPLIER_FIELD)
+                                .call(LISTENER, "isStatsSupplier", "(Ljava/lang/Object;)Z").jump(Opcodes.IFEQ, keep)
+                                .loadThis().pushNull().storeField(STATS_SUPPLIER_FIELD)
+                                .mark(keep);
+                    }));
+
+    private static final List<MethodHook> LOOKUP_HOOKS = List.of(
+            // Cache.getIfPresent, AsyncCache.getIfPresent and the map views' get end here: a hit
+            // if it returned a value.
+            MethodHook.on(named("getIfPresent").and(takes(2, 1, "Z"))).keeps(1)
+                    .withExit(code -> {
+                        Label miss = new Label();
+                        Label counted = new Label();
+                        String listener = "dev/vitals/agent/bridge/" + LISTENER;
+                        code.listener("caches", LISTENER).loadThis().loadArgument(1)
+                                .loadReturn().jump(Opcodes.IFNULL, miss)
+                                .instruction(Opcodes.ICONST_1).jump(Opcodes.GOTO, counted)
+                                .mark(miss, listener, OBJECT, Opcodes.INTEGER).instruction(Opcodes.ICONST_0)
+                                .mark(counted, listener, OBJECT, Opcodes.INTEGER, Opcodes.INTEGER)
+                                .call(LISTENER, "lookedUp", "(Ljava/lang/Object;ZZ)V");
+                    }),
+            // Cache.get(key, function), LoadingCache.get(key) and the async get(key, …) end here;
+            // whether it missed is seen in statsAware.
+            MethodHook.on(named("computeIfAbsent").and(takes(4, 2, "Z")).and(takes(4, 3, "Z")))
+                    .withEnter(Type.VOID_TYPE, code -> code.listener("caches", LISTENER).loadThis().loadArgument(2)
+                            .call(LISTENER, "computing", "(Ljava/lang/Object;Z)V")));
+
+    /**
+     * A miss about to run the loading function: where Caffeine wraps it to count the miss and time
+     * the load, only when it records statistics. The listener may wrap it for a cache it counts itself.
+     */
+    private static final List<MethodHook> LOCAL_CACHE_HOOKS = List.of(
+            MethodHook.on(named("statsAware").and(takes(2, 0, "Ljava/util/function/Function;")).and(takes(2, 1, "Z")))
+                    .keeps(1)
+                    .withExit(code -> code.listener("caches", LISTENER).loadThis().loadReturn().loadArgument(1)
+                            .call(LISTENER, "loading", "(Ljava/lang/Object;Ljava/lang/Object;Z)Ljava/lang/Object;")
+                            .storeReturn()));
+
     private final boolean discoverExisting;
 
     /**
-     * @param discoverExisting whether to advise lookups, to find caches built before the agent;
+     * @param discoverExisting whether to hook lookups, to find caches built before the agent;
      *     without it, lookups cost nothing extra (see {@link #caffeineLoaded})
      */
     public CaffeineInstrumentation(boolean discoverExisting) {
@@ -95,91 +157,18 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder) {
-        AgentBuilder.Identified.Extendable extended = builder.type(named(BUILDER))
-                .transform((type, description, loader, module, domain) -> type
-                        // Every cache is made by one of these: build(), build(loader), buildAsync(),
-                        // buildAsync(loader) and buildAsync(asyncLoader), in 2.9 and 3.x alike.
-                        .visit(Advice.to(Build.class).on(namedOneOf("build", "buildAsync")))
-                        // The only ways an application sets the statistics slot we may have filled.
-                        .visit(Advice.to(RecordStats.class).on(named("recordStats"))));
+    public List<MethodHook> hooks(ClassCandidate type) {
+        String name = type.name();
+        if (name.equals(BUILDER)) {
+            return BUILDER_HOOKS;
+        }
         if (!discoverExisting) {
-            return extended;
+            return List.of();
         }
-        return extended
-                .type(namedOneOf(BOUNDED, UNBOUNDED))
-                .transform((type, description, loader, module, domain) -> type
-                        // Cache.getIfPresent, AsyncCache.getIfPresent and the map views' get end here.
-                        .visit(Advice.to(GetIfPresent.class).on(named("getIfPresent")
-                                .and(takesArguments(2)).and(takesArgument(1, boolean.class))))
-                        // Cache.get(key, function), LoadingCache.get(key) and the async get(key, …) end here.
-                        .visit(Advice.to(ComputeIfAbsent.class).on(named("computeIfAbsent")
-                                .and(takesArguments(4)).and(takesArgument(2, boolean.class))
-                                .and(takesArgument(3, boolean.class)))))
-                .type(named(LOCAL_CACHE))
-                .transform((type, description, loader, module, domain) -> type
-                        // A miss about to run the loading function: where Caffeine wraps it to count
-                        // the miss and time the load, only when it records statistics.
-                        .visit(Advice.to(StatsAware.class).on(named("statsAware").and(takesArguments(2))
-                                .and(takesArgument(0, named("java.util.function.Function")))
-                                .and(takesArgument(1, boolean.class)))));
-    }
-
-    /** Fills an empty statistics slot with ours before the build, and registers the cache after. */
-    static final class Build {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object builder,
-                @Advice.FieldValue(value = STATS_SUPPLIER_FIELD, readOnly = false, typing = Assigner.Typing.DYNAMIC)
-                        Object supplier) {
-            if (supplier == null) {
-                supplier = Hooks.caches.statsSupplier(builder);
-            }
+        if (name.equals(BOUNDED) || name.equals(UNBOUNDED)) {
+            return LOOKUP_HOOKS;
         }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        static void exit(@Advice.This Object builder, @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object cache) {
-            Hooks.caches.built(builder, cache);
-        }
-    }
-
-    /** Empties the slot if it holds our supplier, so that the application's own call succeeds. */
-    static final class RecordStats {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(
-                @Advice.FieldValue(value = STATS_SUPPLIER_FIELD, readOnly = false, typing = Assigner.Typing.DYNAMIC)
-                        Object supplier) {
-            if (supplier != null && Hooks.caches.isStatsSupplier(supplier)) {
-                supplier = null;
-            }
-        }
-    }
-
-    /** One lookup by key: a hit if it returned a value. */
-    static final class GetIfPresent {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object cache, @Advice.Argument(1) boolean recordStats,
-                @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object value) {
-            CacheListener listener = Hooks.caches;
-            listener.lookedUp(cache, recordStats, value != null);
-        }
-    }
-
-    /** One lookup that loads on a miss; whether it missed is seen in {@link StatsAware}. */
-    static final class ComputeIfAbsent {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object cache, @Advice.Argument(2) boolean recordStats) {
-            CacheListener listener = Hooks.caches;
-            listener.computing(cache, recordStats);
-        }
-    }
-
-    /** Lets the listener wrap the loading function of a cache it counts itself. */
-    static final class StatsAware {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object cache, @Advice.Argument(1) boolean recordLoad,
-                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object function) {
-            function = Hooks.caches.loading(cache, function, recordLoad);
-        }
+        return name.equals(LOCAL_CACHE) ? LOCAL_CACHE_HOOKS : List.of();
     }
 
     /**
@@ -189,6 +178,15 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
     public static final class SpringNames implements LibraryInstrumentation {
 
         static final String SPRING_CACHE = "org.springframework.cache.caffeine.CaffeineCache";
+
+        /**
+         * Every constructor takes (String name, Cache or AsyncCache, …): the one place where the
+         * name and the Caffeine cache meet.
+         */
+        private static final List<MethodHook> HOOKS = List.of(
+                MethodHook.onConstructors(takesFirst("Ljava/lang/String;")).keeps(0, 1)
+                        .withExit(code -> code.listener("caches", LISTENER).loadArgumentOrNull(1).loadArgument(0)
+                                .push("spring").call(LISTENER, "named", NAMED)));
 
         @Override
         public Set<String> targetClassNames() {
@@ -201,21 +199,8 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
         }
 
         @Override
-        public AgentBuilder extend(AgentBuilder builder) {
-            return builder.type(named(SPRING_CACHE)).transform((type, description, loader, module, domain) -> type
-                    // Every constructor takes (String name, Cache or AsyncCache, …): the one place
-                    // where the name and the Caffeine cache meet.
-                    .visit(Advice.to(SpringCacheCreated.class).on(isConstructor()
-                            .and(takesArgument(0, String.class)))));
-        }
-    }
-
-    /** Passes Spring's name for the Caffeine cache on. */
-    static final class SpringCacheCreated {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Argument(0) String name,
-                @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object cache) {
-            Hooks.caches.named(cache, name, "spring");
+        public List<MethodHook> hooks(ClassCandidate type) {
+            return type.name().equals(SPRING_CACHE) ? HOOKS : List.of();
         }
     }
 
@@ -223,6 +208,15 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
     public static final class JCacheNames implements LibraryInstrumentation {
 
         static final String CACHE_PROXY = "com.github.benmanes.caffeine.jcache.CacheProxy";
+
+        /**
+         * Every JCache cache of the provider (LoadingCacheProxy too) is a CacheProxy, whose
+         * constructor stores the name and the Caffeine cache in these fields.
+         */
+        private static final List<MethodHook> HOOKS = List.of(
+                MethodHook.onConstructors((access, name, descriptor) -> true)
+                        .withExit(code -> code.listener("caches", LISTENER).loadField("cache").loadField("name")
+                                .castTo("java/lang/String").push("jcache").call(LISTENER, "named", NAMED)));
 
         @Override
         public Set<String> targetClassNames() {
@@ -235,20 +229,8 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
         }
 
         @Override
-        public AgentBuilder extend(AgentBuilder builder) {
-            return builder.type(named(CACHE_PROXY)).transform((type, description, loader, module, domain) -> type
-                    // Every JCache cache of the provider (LoadingCacheProxy too) is a CacheProxy,
-                    // whose constructor stores the name and the Caffeine cache in these fields.
-                    .visit(Advice.to(JCacheCreated.class).on(isConstructor())));
-        }
-    }
-
-    /** Passes the JCache name for the Caffeine cache on. */
-    static final class JCacheCreated {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.FieldValue(value = "name", typing = Assigner.Typing.DYNAMIC) Object name,
-                @Advice.FieldValue(value = "cache", typing = Assigner.Typing.DYNAMIC) Object cache) {
-            Hooks.caches.named(cache, (String) name, "jcache");
+        public List<MethodHook> hooks(ClassCandidate type) {
+            return type.name().equals(CACHE_PROXY) ? HOOKS : List.of();
         }
     }
 }

@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A prefilter in front of Byte Buddy: only classes an instrumentation names exactly, or whose
- * class file mentions one of the markers of the instrumentations that match by type hierarchy
- * (internal names such as {@code java/sql/Statement}), can be targets; Byte Buddy never parses
- * the others.
+ * A prefilter in front of the {@link Weaver}: only classes an instrumentation names exactly, or
+ * whose class file mentions one of the markers of the instrumentations that match by type
+ * hierarchy (internal names such as {@code java/sql/Statement}), can be targets; the weaver never
+ * parses the others.
  *
- * <p>Why: every class the application loads passes through our transformer. Byte Buddy's
- * matching parses the class file and, for matchers on the type hierarchy (all JDBC
- * implementors), the class files of its super types — about 0.1–0.2 ms a class, seconds for an
+ * <p>Why: every class the application loads passes through our transformer. Matching parses
+ * the class file and, for the type hierarchy (all JDBC implementors), the headers of its super
+ * types — with Byte Buddy, which the agent used before, 0.1–0.2 ms a class, seconds for an
  * application that loads tens of thousands. Searching the bytes for a few names costs a few
  * microseconds.
  *

@@ -10,16 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * Builds one Byte Buddy transformer for every {@link LibraryInstrumentation}, connects it behind
+ * Builds the transformer ({@link Weaver}) for every {@link LibraryInstrumentation}, connects it behind
  * the entry's class gate (the only transformer the JVM knows of ours), retransforms the target
  * classes loaded before us, and undoes it all on detach: {@link #close()} disconnects the
  * transformer and retransforms what it changed, which restores the original bytes.
@@ -54,34 +47,14 @@ public final class Instrumenter implements AutoCloseable {
             statuses.put(library.name(), new HookStatus(library.name(), "skipped",
                     library.targetDescription() + " is not loaded in this JVM (yet)"));
         }
-        AgentBuilder builder = new LeanAgentBuilder(new ByteBuddy().with(TypeValidation.DISABLED))
-                // Advice only: no new fields or methods, so classes can be retransformed and reset.
-                .disableClassFormatChanges()
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                // DECORATE: only our visitors (advice) run over the class file; Byte Buddy builds no
-                // method graph of the type's hierarchy, which REDEFINE did for every JDBC class
-                // (Connection and PreparedStatement declare ~100 methods each): a third less time
-                // transforming, on the application's thread, at start-up.
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new StatusListener())
-                // Never our own classes, nor Byte Buddy's (in any relocation), nor the JDK's.
-                .ignore(ElementMatchers.nameStartsWith("dev.vitals.agent.")
-                        .or(ElementMatchers.nameStartsWith("net.bytebuddy."))
-                        .or(ElementMatchers.nameStartsWith("java."))
-                        .or(ElementMatchers.nameStartsWith("jdk."))
-                        .or(ElementMatchers.nameStartsWith("sun."))
-                        .or(ElementMatchers.isSynthetic()));
-        for (LibraryInstrumentation library : libraries) {
-            builder = library.extend(builder);
-        }
-        // Not installOn: the gate is the registered transformer (see ClassGate in the entry).
+        // The gate is the registered transformer (see ClassGate in the entry); this sits behind it.
         Set<String> names = new HashSet<>();
         List<String> markers = new ArrayList<>();
         libraries.forEach(library -> {
             names.addAll(library.targetClassNames());
             markers.addAll(library.classFileMarkers());
         });
-        gate.accept(new ClassFileMarkers(names, markers, builder.makeRaw()));
+        gate.accept(new ClassFileMarkers(names, markers, new Weaver(libraries, new StatusListener())));
         long scanStart = System.nanoTime();
         List<Class<?>> loaded = loadedTargets();
         long retransformStart = System.nanoTime();
@@ -157,49 +130,28 @@ public final class Instrumenter implements AutoCloseable {
         return false;
     }
 
-    private LibraryInstrumentation owner(TypeDescription type) {
-        for (LibraryInstrumentation library : libraries) {
-            if (library.targets(type)) {
-                return library;
-            }
-        }
-        return null;
-    }
-
-    private LibraryInstrumentation owner(String typeName) {
-        for (LibraryInstrumentation library : libraries) {
-            if (library.targets(typeName)) {
-                return library;
-            }
-        }
-        return null;
-    }
-
     /** Records which instrumentation applied, and which failed and why. */
-    private final class StatusListener extends AgentBuilder.Listener.Adapter {
+    private final class StatusListener implements Weaver.Listener {
         @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                DynamicType dynamicType) {
-            LibraryInstrumentation library = owner(type);
-            transformed.add(type.getName());
+        public void woven(String className, Set<String> names, boolean retransformed) {
+            transformed.add(className);
             if (AgentLog.enabled(AgentLog.Level.DEBUG)) { // often the application's thread: build no text for nothing
-                AgentLog.debug("instrumented " + type.getName() + (loaded ? " (retransformed)" : ""));
+                AgentLog.debug("instrumented " + className + (retransformed ? " (retransformed)" : ""));
             }
-            if (library != null) {
-                statuses.merge(library.name(), new HookStatus(library.name(), "applied", "instrumented " + type.getName()),
-                        (old, now) -> old.state().equals("applied") && !old.reason().contains(type.getName())
-                                ? new HookStatus(library.name(), "applied", old.reason() + ", " + type.getName())
+            for (String name : names) {
+                statuses.merge(name, new HookStatus(name, "applied", "instrumented " + className),
+                        (old, now) -> old.state().equals("applied") && !old.reason().contains(className)
+                                ? new HookStatus(name, "applied", old.reason() + ", " + className)
                                 : now);
             }
         }
 
         @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
-            LibraryInstrumentation library = owner(typeName);
-            if (library != null) {
+        public void failed(String className, List<LibraryInstrumentation> owners, Throwable problem) {
+            for (LibraryInstrumentation library : owners) {
                 statuses.put(library.name(), new HookStatus(library.name(), "failed",
-                        "instrumenting " + typeName + " failed: " + throwable));
-                AgentLog.warn("instrumenting " + typeName + " failed; " + library.name() + " is off: " + throwable);
+                        "instrumenting " + className + " failed: " + problem));
+                AgentLog.warn("instrumenting " + className + " failed; " + library.name() + " is off: " + problem);
             }
         }
     }

@@ -2,13 +2,11 @@ package dev.vitals.agent.instrument;
 
 import java.util.List;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
 
 /**
  * One instrumented library: which classes (matched by name, so the agent never bundles the
  * library) and which advice. Implementations are {@code XxxInstrumentation} classes holding
- * matchers and nested advice only.
+ * type matching and their {@link MethodHook}s only.
  */
 public interface LibraryInstrumentation {
 
@@ -26,7 +24,7 @@ public interface LibraryInstrumentation {
     /**
      * Whether {@code typeName} (dotted) is one of the targets matched by name; by default, whether
      * it is in {@link #targetClassNames()}. Targets matched by hierarchy answer through
-     * {@link #targets(Class)} and {@link #targets(TypeDescription)}.
+     * {@link #targets(Class)} and {@link #hooks(ClassCandidate)}.
      */
     default boolean targets(String typeName) {
         return targetClassNames().contains(typeName.replace('.', '/'));
@@ -40,14 +38,9 @@ public interface LibraryInstrumentation {
         return targets(type.getName());
     }
 
-    /** Whether {@code type}, just transformed, is a target (for its health status); by name unless matched by hierarchy. */
-    default boolean targets(TypeDescription type) {
-        return targets(type.getName());
-    }
-
     /**
      * Internal names ({@code com/zaxxer/hikari/pool/HikariPool}) of the classes this instrumentation
-     * matches by exact name: they reach Byte Buddy on their name alone (see {@link ClassFileMarkers}).
+     * matches by exact name: they reach the weaver on their name alone (see {@link ClassFileMarkers}).
      */
     default Set<String> targetClassNames() {
         return Set.of();
@@ -62,6 +55,9 @@ public interface LibraryInstrumentation {
         return List.of();
     }
 
-    /** Adds this instrumentation's type matchers and advice. */
-    AgentBuilder extend(AgentBuilder builder);
+    /**
+     * The hooks to weave into {@code type}, or none when it is not a target. Called for every class
+     * that passes {@link ClassFileMarkers}, on the thread loading it: decide from the header, cheaply.
+     */
+    List<MethodHook> hooks(ClassCandidate type);
 }

@@ -1,24 +1,17 @@
 package dev.vitals.agent.jdbc;
 
-import java.util.List;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
+import static dev.vitals.agent.instrument.MethodHook.isPublic;
+import static dev.vitals.agent.instrument.MethodHook.named;
+import static dev.vitals.agent.instrument.MethodHook.takes;
 
-import dev.vitals.agent.bridge.Hooks;
+import dev.vitals.agent.instrument.ClassCandidate;
 import dev.vitals.agent.instrument.LibraryInstrumentation;
+import dev.vitals.agent.instrument.MethodHook;
+import java.util.List;
 import java.util.Set;
-import javax.sql.DataSource;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * {@code javax.sql.DataSource.getConnection()} of every data source but HikariCP's: DBCP2, Tomcat
@@ -36,11 +29,39 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class DataSourceInstrumentation implements LibraryInstrumentation {
 
     static final String DATA_SOURCE = "javax.sql.DataSource";
-    private static final String HIKARI = "com.zaxxer.hikari.";
+    private static final String HIKARI = "com/zaxxer/hikari/";
     /** HikariCP's classes whose {@code getConnection} / connection set-up belong to the pool. */
-    private static final String HIKARI_DATA_SOURCE = "com.zaxxer.hikari.HikariDataSource";
-    private static final String HIKARI_DRIVER_DATA_SOURCE = "com.zaxxer.hikari.util.DriverDataSource";
-    private static final String HIKARI_POOL_BASE = "com.zaxxer.hikari.pool.PoolBase";
+    private static final String HIKARI_DATA_SOURCE = "com/zaxxer/hikari/HikariDataSource";
+    private static final String HIKARI_DRIVER_DATA_SOURCE = "com/zaxxer/hikari/util/DriverDataSource";
+    private static final String HIKARI_POOL_BASE = "com/zaxxer/hikari/pool/PoolBase";
+    private static final String LISTENER = "DataSourceListener";
+
+    /** The two ways to ask a data source for a connection. */
+    private static final MethodHook.Matcher GET_CONNECTION = isPublic().and(named("getConnection"))
+            .and(takes().or(takes("Ljava/lang/String;", "Ljava/lang/String;")));
+
+    /** Times the outermost {@code getConnection}. */
+    private static final List<MethodHook> TIMED = List.of(MethodHook.on(GET_CONNECTION)
+            .withEnter(Type.LONG_TYPE, code -> code.listener("dataSources", LISTENER)
+                    .call(LISTENER, "connecting", "()J").storeEnter())
+            .withExitOnThrowable(code -> code.listener("dataSources", LISTENER).loadThis().loadEnter().loadThrown()
+                    .call(LISTENER, "connected", "(Ljava/lang/Object;JLjava/lang/Throwable;)V")));
+
+    /** Marks a HikariCP data source's call, when another data source's call may be around it. */
+    private static final List<MethodHook> POOL_BORROW = List.of(MethodHook.on(GET_CONNECTION)
+            .withEnter(Type.BOOLEAN_TYPE, code -> code.listener("dataSources", LISTENER)
+                    .call(LISTENER, "poolBorrowing", "()Z").storeEnter())
+            .withExitOnThrowable(code -> {
+                Label unmarked = new Label();
+                code.loadEnter().jump(Opcodes.IFEQ, unmarked)
+                        .listener("dataSources", LISTENER).call(LISTENER, "poolBorrowed", "()V")
+                        .mark(unmarked);
+            }));
+
+    /** Marks a call as HikariCP's own: every physical connection a pool opens (HikariCP 4 to 7). */
+    private static final List<MethodHook> DELEGATE = List.of(MethodHook.on(named("newConnection"))
+            .withEnter(Type.VOID_TYPE, code -> code.listener("dataSources", LISTENER).call(LISTENER, "delegating", "()V"))
+            .withExitOnThrowable(code -> code.listener("dataSources", LISTENER).call(LISTENER, "delegated", "()V")));
 
     private final JdbcTypes types;
 
@@ -51,8 +72,7 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
 
     @Override
     public Set<String> targetClassNames() {
-        return Set.of(HIKARI_DATA_SOURCE.replace('.', '/'), HIKARI_DRIVER_DATA_SOURCE.replace('.', '/'),
-                HIKARI_POOL_BASE.replace('.', '/'));
+        return Set.of(HIKARI_DATA_SOURCE, HIKARI_DRIVER_DATA_SOURCE, HIKARI_POOL_BASE);
     }
 
     @Override
@@ -77,70 +97,11 @@ public final class DataSourceInstrumentation implements LibraryInstrumentation {
     }
 
     @Override
-    public boolean targets(TypeDescription type) {
-        return targets(type.getName()) || (!type.isInterface() && type.isAssignableTo(DataSource.class));
-    }
-
-    @Override
-    public AgentBuilder extend(AgentBuilder builder) {
-        // Made once, not per transformed class: Advice.to reads and parses the advice class.
-        // The two ways to ask a data source for a connection.
-        AsmVisitorWrapper getConnection = Advice.to(GetConnection.class).on(getConnection());
-        AsmVisitorWrapper poolBorrow = Advice.to(PoolBorrow.class).on(getConnection());
-        // Every physical connection a pool opens goes through here (HikariCP 4 to 7).
-        AsmVisitorWrapper newConnection = Advice.to(Delegate.class).on(named("newConnection"));
-        return builder
-                .type(types.implementing(JdbcTypes.DATA_SOURCE, HIKARI))
-                .transform((type, description, loader, module, domain) -> type.visit(getConnection))
-                .type(namedOneOf(HIKARI_DATA_SOURCE, HIKARI_DRIVER_DATA_SOURCE))
-                .transform((type, description, loader, module, domain) -> type.visit(poolBorrow))
-                .type(named(HIKARI_POOL_BASE))
-                .transform((type, description, loader, module, domain) -> type.visit(newConnection));
-    }
-
-    private static ElementMatcher.Junction<MethodDescription> getConnection() {
-        return isPublic().and(not(isAbstract())).and(named("getConnection"))
-                .and(takesNoArguments().or(takesArguments(String.class, String.class)));
-    }
-
-    /** Times the outermost {@code getConnection}. */
-    static final class GetConnection {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return Hooks.dataSources.connecting();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object dataSource, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
-            Hooks.dataSources.connected(dataSource, start, thrown);
-        }
-    }
-
-    /** Marks a HikariCP data source's call, when another data source's call may be around it. */
-    static final class PoolBorrow {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static boolean enter() {
-            return Hooks.dataSources.poolBorrowing();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Enter boolean marked) {
-            if (marked) {
-                Hooks.dataSources.poolBorrowed();
-            }
-        }
-    }
-
-    /** Marks a call as HikariCP's own. */
-    static final class Delegate {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter() {
-            Hooks.dataSources.delegating();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit() {
-            Hooks.dataSources.delegated();
-        }
+    public List<MethodHook> hooks(ClassCandidate type) {
+        return switch (type.internalName()) {
+            case HIKARI_DATA_SOURCE, HIKARI_DRIVER_DATA_SOURCE -> POOL_BORROW;
+            case HIKARI_POOL_BASE -> DELEGATE;
+            default -> types.implementing(type, JdbcTypes.DATA_SOURCE, HIKARI) ? TIMED : List.of();
+        };
     }
 }

@@ -1,24 +1,24 @@
 package dev.vitals.agent.jdbc;
 
-import java.security.ProtectionDomain;
+import dev.vitals.agent.instrument.ClassCandidate;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.utility.JavaModule;
+import org.objectweb.asm.ClassReader;
 
 /**
  * Tells which JDBC interfaces a class implements, cheaply enough to ask for every class the
  * application loads: the type matcher of the JDBC instrumentations.
  *
- * <p>Byte Buddy's {@code hasSuperType} resolves a class's whole hierarchy, reading the class file of
- * every super type — {@code java.lang.Object} and the JDK's interfaces included — for each class
- * loaded and each matcher; loading the sample app's 2,900 classes took seconds longer. Here:
+ * <p>A general matcher on super types (Byte Buddy's {@code hasSuperType}, which the agent used
+ * before) resolves a class's whole hierarchy, reading the class file of every super type —
+ * {@code java.lang.Object} and the JDK's interfaces included — for each class loaded and each
+ * matcher; loading the sample app's 2,900 classes took seconds longer. Here:
  * <ul>
  *   <li>the JDK's types are recognised by name and never read: no JDK type outside
  *       {@link #JDBC_INTERFACES} is a subtype of those an application class could inherit through
@@ -41,11 +41,11 @@ public final class JdbcTypes {
 
     /** The JDBC interfaces, with every JDK sub-interface of them, and what they count as. */
     private static final Map<String, Integer> JDBC_INTERFACES = Map.of(
-            "java.sql.Connection", CONNECTION,
-            "java.sql.Statement", STATEMENT,
-            "java.sql.PreparedStatement", STATEMENT,
-            "java.sql.CallableStatement", STATEMENT,
-            "javax.sql.DataSource", DATA_SOURCE);
+            "java/sql/Connection", CONNECTION,
+            "java/sql/Statement", STATEMENT,
+            "java/sql/PreparedStatement", STATEMENT,
+            "java/sql/CallableStatement", STATEMENT,
+            "javax/sql/DataSource", DATA_SOURCE);
 
     /** Type names remembered per class loader (about 100 bytes each); past this the loader's map starts over. */
     static final int MAX_REMEMBERED = 4_096;
@@ -56,26 +56,13 @@ public final class JdbcTypes {
     // Guarded by itself. The bootstrap loader is the null key.
     private final Map<ClassLoader, Map<String, Integer>> remembered = new WeakHashMap<>();
 
-    /** Matches the classes (not interfaces) implementing one of {@code kinds}. */
-    AgentBuilder.RawMatcher implementing(int kinds) {
-        return implementing(kinds, null);
-    }
-
-    /** As {@link #implementing(int)}, leaving out the classes whose name starts with {@code skipped}. */
-    AgentBuilder.RawMatcher implementing(int kinds, String skipped) {
-        return new AgentBuilder.RawMatcher() {
-            @Override
-            public boolean matches(TypeDescription type, ClassLoader loader, JavaModule module,
-                    Class<?> classBeingRedefined, ProtectionDomain domain) {
-                return !type.isInterface() && (skipped == null || !type.getName().startsWith(skipped))
-                        && (kinds(type, loader, classBeingRedefined) & kinds) != 0;
-            }
-
-            @Override
-            public String toString() {
-                return "implementingJdbc(" + kinds + (skipped == null ? "" : ", not " + skipped) + ")";
-            }
-        };
+    /**
+     * Whether {@code type} is a class (not an interface) implementing one of {@code kinds}, and its
+     * name does not start with {@code skipped} (an internal-name prefix, or {@code null}).
+     */
+    boolean implementing(ClassCandidate type, int kinds, String skipped) {
+        return !type.isInterface() && (skipped == null || !type.internalName().startsWith(skipped))
+                && (kinds(type) & kinds) != 0;
     }
 
     /** The JDBC kinds of a loaded class, by reflection. */
@@ -85,24 +72,38 @@ public final class JdbcTypes {
                 | (DataSource.class.isAssignableFrom(type) ? DATA_SOURCE : 0);
     }
 
-    int kinds(TypeDescription type, ClassLoader loader, Class<?> loaded) {
-        if (loaded != null) {
-            return kinds(loaded);
+    int kinds(ClassCandidate type) {
+        if (type.loaded() != null) {
+            return kinds(type.loaded());
         }
         Map<String, Integer> known;
         synchronized (remembered) {
-            known = remembered.computeIfAbsent(loader, any -> new ConcurrentHashMap<>());
+            known = remembered.computeIfAbsent(type.loader(), any -> new ConcurrentHashMap<>());
         }
-        return kinds(type, known, 0);
+        int kinds = superKinds(type.superName(), type.interfaces(), type.loader(), known, 0);
+        remember(known, type.internalName(), kinds);
+        return kinds;
     }
 
-    private static int kinds(TypeDefinition type, Map<String, Integer> known, int depth) {
-        String name = type.asErasure().getName();
+    private static int superKinds(String superName, String[] interfaces, ClassLoader loader, Map<String, Integer> known,
+            int depth) {
+        int kinds = 0;
+        for (String declared : interfaces) {
+            kinds |= kinds(declared, loader, known, depth + 1);
+        }
+        if (superName != null) {
+            kinds |= kinds(superName, loader, known, depth + 1);
+        }
+        return kinds;
+    }
+
+    /** The kinds of a super type, known by its internal name: from its class file's header. */
+    private static int kinds(String name, ClassLoader loader, Map<String, Integer> known, int depth) {
         Integer jdbc = JDBC_INTERFACES.get(name);
         if (jdbc != null) {
             return jdbc;
         }
-        if (isJdk(name) || depth > MAX_DEPTH) {
+        if (isJdk(name) || depth > MAX_DEPTH || loader == null) {
             return 0;
         }
         Integer cached = known.get(name);
@@ -110,22 +111,27 @@ public final class JdbcTypes {
             return cached;
         }
         int kinds = 0;
-        for (TypeDescription.Generic declared : type.getInterfaces()) {
-            kinds |= kinds(declared, known, depth + 1);
+        try (InputStream in = loader.getResourceAsStream(name + ".class")) {
+            if (in != null) {
+                ClassReader header = new ClassReader(in);
+                kinds = superKinds(header.getSuperName(), header.getInterfaces(), loader, known, depth);
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // Unreadable or not a class file: not a JDBC type as far as we can tell.
         }
-        TypeDescription.Generic superClass = type.getSuperClass();
-        if (superClass != null) {
-            kinds |= kinds(superClass, known, depth + 1);
-        }
+        remember(known, name, kinds);
+        return kinds;
+    }
+
+    private static void remember(Map<String, Integer> known, String name, int kinds) {
         if (known.size() >= MAX_REMEMBERED) {
             known.clear();
         }
         known.put(name, kinds);
-        return kinds;
     }
 
     private static boolean isJdk(String name) {
-        return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-                || name.startsWith("sun.") || name.startsWith("com.sun.");
+        return name.startsWith("java/") || name.startsWith("javax/") || name.startsWith("jdk/")
+                || name.startsWith("sun/") || name.startsWith("com/sun/");
     }
 }

@@ -1,27 +1,18 @@
 package dev.vitals.agent.jdbc;
 
-import java.util.List;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
+import static dev.vitals.agent.instrument.MethodHook.isPublic;
+import static dev.vitals.agent.instrument.MethodHook.named;
+import static dev.vitals.agent.instrument.MethodHook.returns;
+import static dev.vitals.agent.instrument.MethodHook.takes;
+import static dev.vitals.agent.instrument.MethodHook.takesFirst;
 
-import dev.vitals.agent.bridge.Hooks;
+import dev.vitals.agent.instrument.ClassCandidate;
+import dev.vitals.agent.instrument.HookCode;
 import dev.vitals.agent.instrument.LibraryInstrumentation;
-import java.sql.Connection;
-import java.sql.Statement;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.vitals.agent.instrument.MethodHook;
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.Type;
 
 /**
  * JDBC statements, whatever the driver, pool or wrapper: every class that implements
@@ -36,10 +27,10 @@ import net.bytebuddy.matcher.ElementMatcher;
  * so a driver's internal overloads ({@code PgStatement.executeWithFlags}, a protected
  * {@code execute(CachedQuery, …)}) are left alone.
  *
- * <p>Advice passes only {@link Object}, {@link String} and primitives to the bridge
- * ({@link dev.vitals.agent.bridge.StatementListener}), reads the hook field once per advice
- * method, and suppresses anything thrown: the application sees its driver's results and
- * exceptions unchanged.
+ * <p>Hooks pass only {@link Object}, {@link String} and primitives to the bridge
+ * ({@link dev.vitals.agent.bridge.StatementListener}), read the hook field once per entry or
+ * exit, and suppress anything thrown (see {@link MethodHook}): the application sees its
+ * driver's results and exceptions unchanged.
  */
 public final class StatementInstrumentation implements LibraryInstrumentation {
 
@@ -47,12 +38,51 @@ public final class StatementInstrumentation implements LibraryInstrumentation {
     static final String STATEMENT = "java.sql.Statement";
     /**
      * HikariCP's statement proxies only delegate to the driver's statement, which is instrumented:
-     * left alone, they save an advised call per execute and close (the recorder remembers the
+     * left alone, they save a hooked call per execute and close (the recorder remembers the
      * driver's statement instead), and three to six classes to transform at start-up. Its
      * connection proxies stay instrumented: a statement created through one is how the recorder
      * learns which pool a connection belongs to.
      */
     private static final String HIKARI_PROXIES = JdbcLabels.HIKARI_POOL_PACKAGE;
+    private static final String HIKARI_PROXIES_INTERNAL = HIKARI_PROXIES.replace('.', '/');
+
+    private static final String LISTENER = "StatementListener";
+    private static final String STRING = "Ljava/lang/String;";
+    private static final String CREATED = "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/String;ZLjava/lang/Throwable;)V";
+    private static final String EXECUTED = "(Ljava/lang/Object;Ljava/lang/String;JLjava/lang/Throwable;J)V";
+
+    /** On connections. */
+    private static final List<MethodHook> CONNECTION_HOOKS = List.of(
+            // Where a PreparedStatement / CallableStatement gets its SQL: the only time the text
+            // and the statement object are side by side.
+            created(isPublic().and(named("prepareStatement", "prepareCall")).and(takesFirst(STRING)), true),
+            // Plain statements: their SQL comes with each execute, but their data source is learnt
+            // here, from the connection.
+            created(isPublic().and(named("createStatement")), false));
+
+    /** On statements. */
+    private static final List<MethodHook> STATEMENT_HOOKS = List.of(
+            // The four kinds of execution: SQL in the argument for Statement, none (it was
+            // prepared) for PreparedStatement; what each returns differs.
+            executed(named("execute", "executeQuery"), false),
+            executed(named("executeUpdate").and(returns("I")), true),
+            executed(named("executeLargeUpdate").and(returns("J")), true),
+            // One execution, an array of update counts.
+            MethodHook.on(isPublic().and(named("executeBatch", "executeLargeBatch")).and(takes()))
+                    .withEnter(Type.LONG_TYPE, StatementInstrumentation::executing)
+                    .withExitOnThrowable(code -> code.listener("statements", LISTENER).loadThis().loadEnter()
+                            .loadThrown().loadReturn()
+                            .call(LISTENER, "executedBatch", "(Ljava/lang/Object;JLjava/lang/Throwable;Ljava/lang/Object;)V")),
+            // A plain statement's batch has no SQL of its own: named after the first one added.
+            MethodHook.on(isPublic().and(named("addBatch")).and(takes(STRING))).keeps(0)
+                    .withExit(code -> code.listener("statements", LISTENER).loadThis().loadArgument(0)
+                            .call(LISTENER, "batchAdded", "(Ljava/lang/Object;Ljava/lang/String;)V")),
+            // Frees the statement's slot in the thread's ring.
+            MethodHook.on(isPublic().and(named("close")).and(takes()))
+                    .withEnter(Type.VOID_TYPE, code -> code.listener("statements", LISTENER).loadThis()
+                            .call(LISTENER, "closed", "(Ljava/lang/Object;)V")));
+
+    private static final List<MethodHook> BOTH = concat(CONNECTION_HOOKS, STATEMENT_HOOKS);
 
     private final JdbcTypes types;
 
@@ -96,151 +126,57 @@ public final class StatementInstrumentation implements LibraryInstrumentation {
     }
 
     @Override
-    public boolean targets(TypeDescription type) {
-        return !type.isInterface() && (type.isAssignableTo(Connection.class)
-                || (type.isAssignableTo(Statement.class) && !type.getName().startsWith(HIKARI_PROXIES)));
+    public List<MethodHook> hooks(ClassCandidate type) {
+        if (type.isInterface()) {
+            return List.of();
+        }
+        int kinds = types.kinds(type);
+        boolean connection = (kinds & JdbcTypes.CONNECTION) != 0;
+        boolean statement = (kinds & JdbcTypes.STATEMENT) != 0 && !type.internalName().startsWith(HIKARI_PROXIES_INTERNAL);
+        return connection ? (statement ? BOTH : CONNECTION_HOOKS) : (statement ? STATEMENT_HOOKS : List.of());
     }
 
-    @Override
-    public AgentBuilder extend(AgentBuilder builder) {
-        // Made once, not per transformed class: Advice.to reads and parses the advice class.
-        // Where a PreparedStatement / CallableStatement gets its SQL: the only time the text and
-        // the statement object are side by side.
-        AsmVisitorWrapper prepare = Advice.to(Prepare.class).on(jdbcMethod(namedOneOf("prepareStatement", "prepareCall"))
-                .and(takesArgument(0, String.class)));
-        // Plain statements: their SQL comes with each execute, but their data source is learnt
-        // here, from the connection.
-        AsmVisitorWrapper create = Advice.to(Create.class).on(jdbcMethod(named("createStatement")));
-        // The four kinds of execution: SQL in the argument for Statement, none (it was prepared)
-        // for PreparedStatement; what each returns differs.
-        AsmVisitorWrapper execute = Advice.to(Execute.class).on(executeMethod(namedOneOf("execute", "executeQuery")));
-        AsmVisitorWrapper executeUpdate = Advice.to(ExecuteUpdate.class).on(executeMethod(named("executeUpdate"))
-                .and(returns(int.class)));
-        AsmVisitorWrapper executeLargeUpdate = Advice.to(ExecuteLargeUpdate.class)
-                .on(executeMethod(named("executeLargeUpdate")).and(returns(long.class)));
-        AsmVisitorWrapper executeBatch = Advice.to(ExecuteBatch.class)
-                .on(jdbcMethod(namedOneOf("executeBatch", "executeLargeBatch")).and(takesNoArguments()));
-        // A plain statement's batch has no SQL of its own: name it after the first one added.
-        AsmVisitorWrapper addBatch = Advice.to(AddBatch.class).on(jdbcMethod(named("addBatch"))
-                .and(takesArguments(String.class)));
-        // Frees the statement's slot in the thread's ring.
-        AsmVisitorWrapper close = Advice.to(Close.class).on(jdbcMethod(named("close")).and(takesNoArguments()));
-        return builder
-                .type(types.implementing(JdbcTypes.CONNECTION))
-                .transform((type, description, loader, module, domain) -> type.visit(prepare).visit(create))
-                .type(types.implementing(JdbcTypes.STATEMENT, HIKARI_PROXIES))
-                .transform((type, description, loader, module, domain) -> type.visit(execute).visit(executeUpdate)
-                        .visit(executeLargeUpdate).visit(executeBatch).visit(addBatch).visit(close));
+    /** {@code Connection.prepare*(sql, …)} ({@code withSql}) or {@code createStatement(…)}. */
+    private static MethodHook created(MethodHook.Matcher methods, boolean withSql) {
+        return MethodHook.on(methods).keeps(0)
+                .withEnter(Type.BOOLEAN_TYPE, code -> code.listener("statements", LISTENER)
+                        .call(LISTENER, "creating", "()Z").storeEnter())
+                .withExitOnThrowable(code -> {
+                    code.listener("statements", LISTENER).loadThis().loadReturn();
+                    if (withSql) {
+                        code.loadArgument(0);
+                    } else {
+                        code.pushNull();
+                    }
+                    code.loadEnter().loadThrown().call(LISTENER, "created", CREATED);
+                });
     }
 
-    /** Public methods with a body: the JDBC API's implementations, not a driver's internals. */
-    private static ElementMatcher.Junction<MethodDescription> jdbcMethod(ElementMatcher<? super MethodDescription> name) {
-        return isPublic().and(not(isAbstract())).and(name);
+    /**
+     * {@code execute*()} of a PreparedStatement, or {@code execute*(String sql, …)} of a Statement;
+     * {@code rows}: whether it returns an update count.
+     */
+    private static MethodHook executed(MethodHook.Matcher name, boolean rows) {
+        return MethodHook.on(isPublic().and(name).and(takes().or(takesFirst(STRING)))).keeps(0)
+                .withEnter(Type.LONG_TYPE, StatementInstrumentation::executing)
+                .withExitOnThrowable(code -> {
+                    code.listener("statements", LISTENER).loadThis().loadArgumentOrNull(0).loadEnter().loadThrown();
+                    if (rows) {
+                        code.loadReturnAsLong();
+                    } else {
+                        code.push(-1L);
+                    }
+                    code.call(LISTENER, "executed", EXECUTED);
+                });
     }
 
-    /** {@code execute*()} of a PreparedStatement, or {@code execute*(String sql, …)} of a Statement. */
-    private static ElementMatcher.Junction<MethodDescription> executeMethod(ElementMatcher<? super MethodDescription> name) {
-        return jdbcMethod(name).and(takesNoArguments().or(takesArgument(0, String.class)));
+    private static void executing(HookCode code) {
+        code.listener("statements", LISTENER).call(LISTENER, "executing", "()J").storeEnter();
     }
 
-    /** {@code Connection.prepareStatement(sql, …)} and {@code prepareCall(sql, …)}. */
-    static final class Prepare {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static boolean enter() {
-            return Hooks.statements.creating();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object connection, @Advice.Argument(0) String sql,
-                @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object statement, @Advice.Enter boolean outermost,
-                @Advice.Thrown Throwable thrown) {
-            Hooks.statements.created(connection, statement, sql, outermost, thrown);
-        }
-    }
-
-    /** {@code Connection.createStatement(…)}. */
-    static final class Create {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static boolean enter() {
-            return Hooks.statements.creating();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object connection, @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object statement,
-                @Advice.Enter boolean outermost, @Advice.Thrown Throwable thrown) {
-            Hooks.statements.created(connection, statement, null, outermost, thrown);
-        }
-    }
-
-    /** {@code execute} and {@code executeQuery}: no update count to report. */
-    static final class Execute {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return Hooks.statements.executing();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object statement, @Advice.Argument(value = 0, optional = true) String sql,
-                @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
-            Hooks.statements.executed(statement, sql, start, thrown, -1L);
-        }
-    }
-
-    /** {@code executeUpdate}: an {@code int} update count. */
-    static final class ExecuteUpdate {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return Hooks.statements.executing();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object statement, @Advice.Argument(value = 0, optional = true) String sql,
-                @Advice.Enter long start, @Advice.Thrown Throwable thrown, @Advice.Return int rows) {
-            Hooks.statements.executed(statement, sql, start, thrown, rows);
-        }
-    }
-
-    /** {@code executeLargeUpdate}: a {@code long} update count. */
-    static final class ExecuteLargeUpdate {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return Hooks.statements.executing();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object statement, @Advice.Argument(value = 0, optional = true) String sql,
-                @Advice.Enter long start, @Advice.Thrown Throwable thrown, @Advice.Return long rows) {
-            Hooks.statements.executed(statement, sql, start, thrown, rows);
-        }
-    }
-
-    /** {@code executeBatch} and {@code executeLargeBatch}: one execution, an array of update counts. */
-    static final class ExecuteBatch {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return Hooks.statements.executing();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object statement, @Advice.Enter long start, @Advice.Thrown Throwable thrown,
-                @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object updateCounts) {
-            Hooks.statements.executedBatch(statement, start, thrown, updateCounts);
-        }
-    }
-
-    /** {@code Statement.addBatch(sql)}. */
-    static final class AddBatch {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object statement, @Advice.Argument(0) String sql) {
-            Hooks.statements.batchAdded(statement, sql);
-        }
-    }
-
-    /** {@code Statement.close()}. */
-    static final class Close {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object statement) {
-            Hooks.statements.closed(statement);
-        }
+    private static List<MethodHook> concat(List<MethodHook> first, List<MethodHook> second) {
+        List<MethodHook> both = new ArrayList<>(first);
+        both.addAll(second);
+        return List.copyOf(both);
     }
 }

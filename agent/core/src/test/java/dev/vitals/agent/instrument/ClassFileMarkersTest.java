@@ -49,7 +49,7 @@ class ClassFileMarkersTest {
     }
 
     @Test
-    void classNamingNoMarkerNeverReachesByteBuddy() throws Exception {
+    void classNamingNoMarkerNeverReachesTheWeaver() throws Exception {
         byte[] result = markers.transform(null, APPLICATION, "x", null, null, bytes(Plain.class));
 
         assertThat(result).isNull();

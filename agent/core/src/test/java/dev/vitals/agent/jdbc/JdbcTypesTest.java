@@ -9,7 +9,11 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.AbstractList;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import net.bytebuddy.description.type.TypeDescription;
+import dev.vitals.agent.instrument.ClassCandidate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.objectweb.asm.ClassReader;
 import org.junit.jupiter.api.Test;
 
 class JdbcTypesTest {
@@ -47,8 +51,20 @@ class JdbcTypesTest {
     private final JdbcTypes types = new JdbcTypes();
     private final ClassLoader loader = getClass().getClassLoader();
 
+    /** {@code type} as the weaver sees it while it is being defined: from its class file's header. */
+    private ClassCandidate candidate(Class<?> type, Class<?> loaded) {
+        String resource = type.getName().replace('.', '/') + ".class";
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            ClassReader header = new ClassReader(in);
+            return new ClassCandidate(header.getClassName(), header.getAccess(), header.getSuperName(),
+                    header.getInterfaces(), loader, loaded);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private int kinds(Class<?> type) {
-        return types.kinds(TypeDescription.ForLoadedType.of(type), loader, null);
+        return types.kinds(candidate(type, null));
     }
 
     @Test
@@ -62,20 +78,17 @@ class JdbcTypesTest {
 
     @Test
     void answersForLoadedClassesByReflection() {
-        assertThat(types.kinds(TypeDescription.ForLoadedType.of(Rows.class), loader, DriverPreparedStatement.class))
-                .isEqualTo(JdbcTypes.STATEMENT);
+        assertThat(types.kinds(candidate(Rows.class, DriverPreparedStatement.class))).isEqualTo(JdbcTypes.STATEMENT);
         assertThat(JdbcTypes.kinds(WrappingDataSource.class)).isEqualTo(JdbcTypes.DATA_SOURCE);
     }
 
     @Test
-    void theRawMatcherSkipsInterfacesAndTheNamedPackage() {
-        assertThat(types.implementing(JdbcTypes.STATEMENT).matches(TypeDescription.ForLoadedType.of(
-                DriverPreparedStatement.class), loader, null, null, null)).isTrue();
-        assertThat(types.implementing(JdbcTypes.STATEMENT).matches(TypeDescription.ForLoadedType.of(
-                DriverStatement.class), loader, null, null, null)).as("an interface").isFalse();
-        assertThat(types.implementing(JdbcTypes.CONNECTION).matches(TypeDescription.ForLoadedType.of(
-                DriverPreparedStatement.class), loader, null, null, null)).isFalse();
-        assertThat(types.implementing(JdbcTypes.DATA_SOURCE, "dev.vitals.").matches(TypeDescription.ForLoadedType.of(
-                WrappingDataSource.class), loader, null, null, null)).isFalse();
+    void classesOnlyAndNotTheSkippedPackage() {
+        assertThat(types.implementing(candidate(DriverPreparedStatement.class, null), JdbcTypes.STATEMENT, null)).isTrue();
+        assertThat(types.implementing(candidate(DriverStatement.class, null), JdbcTypes.STATEMENT, null))
+                .as("an interface").isFalse();
+        assertThat(types.implementing(candidate(DriverPreparedStatement.class, null), JdbcTypes.CONNECTION, null)).isFalse();
+        assertThat(types.implementing(candidate(WrappingDataSource.class, null), JdbcTypes.DATA_SOURCE, "dev/vitals/"))
+                .isFalse();
     }
 }
