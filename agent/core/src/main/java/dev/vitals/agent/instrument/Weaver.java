@@ -83,7 +83,13 @@ final class Weaver implements ClassFileTransformer {
             listener.woven(className.replace('/', '.'), weaver.woven(), classBeingRedefined != null);
             return woven;
         } catch (Throwable problem) {
-            listener.failed(className.replace('/', '.'), hooks.stream().map(ClassWeaver.Hooks::library).toList(), problem);
+            String name = className.replace('/', '.');
+            // Failed before any instrumentation claimed it (a class file ASM cannot read, such as
+            // one from a newer Java): those that target it by name are told.
+            List<LibraryInstrumentation> owners = !hooks.isEmpty()
+                    ? hooks.stream().map(ClassWeaver.Hooks::library).toList()
+                    : libraries.stream().filter(library -> library.targets(name)).toList();
+            listener.failed(name, owners, problem);
             return null;
         } finally {
             inside.remove();

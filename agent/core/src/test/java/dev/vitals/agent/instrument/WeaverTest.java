@@ -84,7 +84,7 @@ class WeaverTest {
 
     private final Recording listener = new Recording();
     private final List<String> woven = new ArrayList<>();
-    private final List<Throwable> failures = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
 
     @AfterEach
     void restore() {
@@ -102,6 +102,11 @@ class WeaverTest {
         }
 
         @Override
+        public Set<String> targetClassNames() {
+            return Set.of(SAMPLE.replace('.', '/'));
+        }
+
+        @Override
         public List<MethodHook> hooks(ClassCandidate type) {
             return type.name().startsWith("dev.vitals.weaving.") ? hooks : List.of();
         }
@@ -116,7 +121,7 @@ class WeaverTest {
 
             @Override
             public void failed(String className, List<LibraryInstrumentation> libraries, Throwable problem) {
-                failures.add(problem);
+                failures.add(className + " " + libraries.stream().map(LibraryInstrumentation::name).toList());
             }
         });
     }
@@ -225,9 +230,9 @@ class WeaverTest {
     }
 
     @Test
-    void aClassFileItCannotReadIsLeftAlone() {
+    void aClassFileItCannotReadIsLeftAloneAndTheInstrumentationNamingItIsTold() {
         byte[] bytes = weaver().transform(getClass().getClassLoader(), SAMPLE.replace('.', '/'), null, null, new byte[] {1, 2, 3});
         assertThat(bytes).isNull();
-        assertThat(failures).hasSize(1);
+        assertThat(failures).containsExactly(SAMPLE + " [sample]");
     }
 }
