@@ -137,12 +137,14 @@ public final class VitalsRuntime implements AutoCloseable {
         PrometheusExport prometheus = new PrometheusExport(info.appName());
         sampler.addListener(prometheus);
         AtomicReference<String> dashboardUrl = new AtomicReference<>();
-        // Alerting opens after the server is up (below): reading the rule store is the slowest part
-        // of the start (Jackson's first use, ~0.3-0.5 s of CPU on the 2-core benchmark machine), and
-        // the server and the first samples should not wait for it. Until then nothing fires.
+        // Alerting opens on first need (AlertingOnDemand): until then nothing fires.
         AtomicReference<Alerting> alerting = new AtomicReference<>();
+        AlertingOnDemand onDemand = new AlertingOnDemand(config, clock, info, dashboardUrl::get, alerting);
         sampler.addListener(sample -> {
             Alerting open = alerting.get();
+            if (open == null && onDemand.ready) {
+                open = onDemand.open();
+            }
             if (open != null) {
                 open.engine().accept(sample);
             }
@@ -162,7 +164,9 @@ public final class VitalsRuntime implements AutoCloseable {
         StreamRoutes stream = new StreamRoutes(sampler::latest, config.sampleInterval(), firing, clock, info, responses);
         // After the alert engine's listener, so each event's alerts include the rules this sample fired.
         sampler.addListener(stream);
-        AlertRoutes alertRoutes = new AlertRoutes(sampler::latest, config.sampleInterval(), clock, responses);
+        AlertRoutes alertRoutes = new AlertRoutes(sampler::latest, config.sampleInterval(), clock, responses,
+                onDemand::open);
+        onDemand.routes = alertRoutes;
         List<Routes> routes = List.of(
                 new HealthRoutes(info, probes::statuses, () -> problems(probes, sampler, alerting.get(), alertingOff),
                         () -> SamplingStatus.of(sampler, sampling.store(), sampling.notPersisted()), responses),
@@ -225,19 +229,79 @@ public final class VitalsRuntime implements AutoCloseable {
                 ? server.url() + "?token=" + token
                 : server.url() + " (sign in with the configured token)"));
 
-        Alerting opened;
-        try {
-            opened = openAlerting(config, clock, info, dashboardUrl::get);
-        } catch (RuntimeException e) {
-            AgentLog.error("alerting is off: " + e);
-            alertingOff = "alerting is off: " + e;
-            alertRoutes.failed(e.toString());
-            return;
-        }
-        alerting.set(opened);
-        alertRoutes.open(opened.store(), opened.engine(), opened.notifier());
         // Stopped first on detach: no sample reaches the engine once its store and notifier close.
-        started.add(() -> alerting.set(null));
+        started.add(onDemand);
+        onDemand.ready = true;
+    }
+
+    /**
+     * Opens alerting the first time it is needed, once: at the first sample after the start (on
+     * the sampler's thread) or at the first request to an alert route (on its worker thread),
+     * whichever comes first; the first sample, taken as the sampler starts, is not evaluated
+     * either way.
+     *
+     * <p>Why not during the start: opening the rule store is Jackson's first use (~600 classes,
+     * ~0.1–0.2 s of CPU and ~10 MB of allocation on the 2-core benchmark machine), which an
+     * application busy starting on the same cores pays for, and which a JVM that ends within one
+     * sample interval, or an agent only scraped on {@code /metrics}, never needs.
+     *
+     * <p>Concurrency: {@link #open} and {@link #close} are synchronized; once opened, failed or
+     * closed, it never tries again.
+     */
+    private final class AlertingOnDemand implements AutoCloseable {
+        private final AgentConfig config;
+        private final Clock clock;
+        private final AgentInfo info;
+        private final Supplier<String> dashboardUrl;
+        private final AtomicReference<Alerting> alerting;
+        /** Set before {@link #ready}, on the start thread. */
+        volatile AlertRoutes routes;
+        /** The start is over: the next sample may open alerting. */
+        volatile boolean ready;
+        private boolean done;
+
+        AlertingOnDemand(AgentConfig config, Clock clock, AgentInfo info, Supplier<String> dashboardUrl,
+                AtomicReference<Alerting> alerting) {
+            this.config = config;
+            this.clock = clock;
+            this.info = info;
+            this.dashboardUrl = dashboardUrl;
+            this.alerting = alerting;
+        }
+
+        /** Alerting, opened now if it was not yet; null when it could not be, or after detach. */
+        synchronized Alerting open() {
+            if (done) {
+                return alerting.get();
+            }
+            done = true;
+            Alerting opened;
+            try {
+                opened = openAlerting(config, clock, info, dashboardUrl);
+            } catch (RuntimeException e) {
+                AgentLog.error("alerting is off: " + e);
+                alertingOff = "alerting is off: " + e;
+                routes.failed(e.toString());
+                return null;
+            }
+            alerting.set(opened);
+            routes.open(opened.store(), opened.engine(), opened.notifier());
+            AgentLog.debug("alerting open");
+            return opened;
+        }
+
+        @Override
+        public synchronized void close() {
+            done = true;
+            Alerting open = alerting.getAndSet(null);
+            if (open != null) {
+                try {
+                    open.notifier().close();
+                } finally {
+                    open.store().close();
+                }
+            }
+        }
     }
 
     /** The sampler and where its history goes; {@code store} is null when history stays in memory. */
@@ -279,7 +343,7 @@ public final class VitalsRuntime implements AutoCloseable {
 
     /**
      * Opens the alert rules and events under {@code <state.dir>/alerts} (seeding the built-in rules
-     * on the first start) and makes the engine. A directory that cannot be used costs
+     * on the first start) and makes the engine and the notifier, which the caller closes. A directory that cannot be used costs
      * persistence only: rules then live in a temporary directory and health says so.
      */
     private Alerting openAlerting(AgentConfig config, Clock clock, AgentInfo info, Supplier<String> dashboardUrl) {
@@ -297,13 +361,20 @@ public final class VitalsRuntime implements AutoCloseable {
                 throw new UncheckedIOException("no directory for alert rules", second);
             }
         }
-        started.add(store);
-        BuiltInRules.seedIfFirstStart(store, clock.instant());
-        String host = hostName();
-        Notifier notifier = new Notifier(info.appName(), host, clock);
-        started.add(notifier);
-        AlertEngine engine = new AlertEngine(store, notifier, clock, info.appName(), host, dashboardUrl);
-        return new Alerting(store, engine, notifier, notPersisted);
+        try {
+            BuiltInRules.seedIfFirstStart(store, clock.instant());
+            String host = hostName();
+            Notifier notifier = new Notifier(info.appName(), host, clock);
+            AlertEngine engine = new AlertEngine(store, notifier, clock, info.appName(), host, dashboardUrl);
+            return new Alerting(store, engine, notifier, notPersisted);
+        } catch (RuntimeException e) {
+            try {
+                store.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -76,22 +76,27 @@ public final class AlertRoutes implements Routes {
     private final LatestSample latest;
     private final Clock clock;
     private final Responses responses;
+    private final Runnable openOnDemand;
 
     /**
      * @param latest the sampler's newest sample (check-rules evaluates it)
      * @param interval {@code sample.interval}, quoted while there is no sample yet
+     * @param openOnDemand opens alerting (then calls {@link #open} or {@link #failed}) if it is not
+     *     yet: run by the first request that finds it closed, on its worker thread
      */
-    public AlertRoutes(Supplier<Sample> latest, Duration interval, Clock clock, Responses responses) {
+    public AlertRoutes(Supplier<Sample> latest, Duration interval, Clock clock, Responses responses,
+            Runnable openOnDemand) {
         this.latest = new LatestSample(latest, interval, responses);
         this.clock = clock;
         this.responses = responses;
+        this.openOnDemand = openOnDemand;
     }
 
     /**
-     * Alerting is open: the routes answer from now on. The agent opens the rule store just after
-     * its server is up (see {@code VitalsRuntime}); a request that comes sooner waits for it, on
-     * its worker thread, at most {@link #OPEN_WAIT_MILLIS}, then is answered 503
-     * {@code alerts_unavailable}.
+     * Alerting is open: the routes answer from now on. The agent opens the rule store on first
+     * need (see {@code VitalsRuntime}): a request that finds it closed opens it, on its worker
+     * thread; one that comes while another thread opens it waits, at most
+     * {@link #OPEN_WAIT_MILLIS}, then is answered 503 {@code alerts_unavailable}.
      */
     public void open(RuleStore store, AlertEngine engine, Notifier notifier) {
         alerting = new Alerting(store, engine, notifier);
@@ -255,6 +260,9 @@ public final class AlertRoutes implements Routes {
     /** Runs {@code handler} once alerting is open: waits for it, or answers 503. */
     private HttpHandler whenOpen(AlertingHandler handler) {
         return exchange -> {
+            if (opened.getCount() > 0) {
+                openOnDemand.run();
+            }
             try {
                 opened.await(OPEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

@@ -15,23 +15,21 @@ import java.util.Map;
  * Writes every response the API sends: JSON in snake_case, and errors in one shape,
  * {@code {"error": ..., "message": ..., "field": ...}}, saying what to fix.
  *
- * <p>Thread-safe: the {@link ObjectMapper} is configured once and only used for writing.
+ * <p>Thread-safe: the {@link ObjectMapper} is configured once and only used for writing. It is
+ * made on the first response: Jackson's ~600 classes are not loaded for an agent that nobody asks
+ * for JSON (one only scraped on {@code /metrics}), nor during the application's start-up.
  */
 public final class Responses {
 
     private static final HttpString CONTENT_TYPE_OPTIONS = new HttpString("X-Content-Type-Options");
 
-    private final ObjectMapper mapper = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .setSerializationInclusion(JsonInclude.Include.ALWAYS)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private volatile ObjectMapper mapper;
 
     /** Sends {@code body} as JSON with the given status. */
     public void json(HttpServerExchange exchange, int status, Object body) {
         String text;
         try {
-            text = mapper.writeValueAsString(body);
+            text = mapper().writeValueAsString(body);
         } catch (JsonProcessingException e) {
             status = 500;
             text = "{\"error\":\"internal\",\"message\":\"could not write the response: "
@@ -61,6 +59,20 @@ public final class Responses {
 
     /** The mapper, for routes that need to read JSON with the same conventions. */
     public ObjectMapper mapper() {
-        return mapper;
+        ObjectMapper made = mapper;
+        if (made == null) {
+            synchronized (this) {
+                made = mapper;
+                if (made == null) {
+                    made = new ObjectMapper()
+                            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                            .setSerializationInclusion(JsonInclude.Include.ALWAYS)
+                            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+                    mapper = made;
+                }
+            }
+        }
+        return made;
     }
 }
