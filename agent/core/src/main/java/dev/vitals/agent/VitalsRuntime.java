@@ -275,6 +275,7 @@ public final class VitalsRuntime implements AutoCloseable {
                 return alerting.get();
             }
             done = true;
+            long opening = System.nanoTime();
             Alerting opened;
             try {
                 opened = openAlerting(config, clock, info, dashboardUrl);
@@ -286,7 +287,7 @@ public final class VitalsRuntime implements AutoCloseable {
             }
             alerting.set(opened);
             routes.open(opened.store(), opened.engine(), opened.notifier());
-            AgentLog.debug("alerting open");
+            AgentLog.debug("alerting open in " + (System.nanoTime() - opening) / 1_000_000 + " ms");
             return opened;
         }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -133,7 +135,7 @@ final class HookedMethod extends MethodVisitor {
      * {@code code} in a try block whose handler drops what it throws; both paths meet after it.
      * {@code locals}: the frame there, the same on both paths (our code changes no local's type).
      */
-    private void suppressed(HookCode site, java.util.function.Consumer<HookCode> code, Object[] locals) {
+    private void suppressed(HookCode site, Consumer<HookCode> code, Object[] locals) {
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
@@ -169,7 +171,7 @@ final class HookedMethod extends MethodVisitor {
     }
 
     @Override
-    public org.objectweb.asm.AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] start,
+    public AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] start,
             Label[] end, int[] index, String descriptor, boolean visible) {
         int[] moved = new int[index.length];
         for (int i = 0; i < index.length; i++) {
