@@ -88,10 +88,7 @@ public final class HotPathRun {
         List<Configuration> configurations = Configuration.parseList(arguments.string("configs", "none,vitals,otel"));
         Pattern only = Pattern.compile(arguments.string("only", ".*"));
         int forks = arguments.integer("forks", quick ? 1 : 2);
-        // Six 2 s warm-up iterations: the forks' first ~13 s, past Vitals' second sample (10 s in),
-        // where it opens its alert store once (Jackson's first use, ~16 MB of allocation): a
-        // one-time cost of the agent's first seconds, not of each operation (docs/PERFORMANCE.md).
-        int warmup = arguments.integer("warmup", quick ? 1 : 6);
+        int warmup = arguments.integer("warmup", quick ? 1 : 3);
         int iterations = arguments.integer("iterations", quick ? 1 : 3);
         double seconds = arguments.decimal("seconds", quick ? 0.3 : 2.0);
 

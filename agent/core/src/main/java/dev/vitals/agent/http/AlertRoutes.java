@@ -93,9 +93,9 @@ public final class AlertRoutes implements Routes {
     }
 
     /**
-     * Alerting is open: the routes answer from now on. The agent opens the rule store on first
-     * need (see {@code VitalsRuntime}): a request that finds it closed opens it, on its worker
-     * thread; one that comes while another thread opens it waits, at most
+     * Alerting is open: the routes answer from now on. The agent opens the rule store just after
+     * its server is up (see {@code VitalsRuntime}): a request that comes sooner opens it itself,
+     * on its worker thread, or waits while another thread does, at most
      * {@link #OPEN_WAIT_MILLIS}, then is answered 503 {@code alerts_unavailable}.
      */
     public void open(RuleStore store, AlertEngine engine, Notifier notifier) {
