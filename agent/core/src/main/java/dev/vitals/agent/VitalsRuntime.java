@@ -137,14 +137,12 @@ public final class VitalsRuntime implements AutoCloseable {
         PrometheusExport prometheus = new PrometheusExport(info.appName());
         sampler.addListener(prometheus);
         AtomicReference<String> dashboardUrl = new AtomicReference<>();
-        // Alerting opens on first need (AlertingOnDemand): until then nothing fires.
+        // Alerting opens once the server is up, or sooner at an alert request (AlertingOnce):
+        // until then nothing fires.
         AtomicReference<Alerting> alerting = new AtomicReference<>();
-        AlertingOnDemand onDemand = new AlertingOnDemand(config, clock, info, dashboardUrl::get, alerting);
+        AlertingOnce alertingOnce = new AlertingOnce(config, clock, info, dashboardUrl::get, alerting);
         sampler.addListener(sample -> {
             Alerting open = alerting.get();
-            if (open == null && onDemand.ready) {
-                open = onDemand.open();
-            }
             if (open != null) {
                 open.engine().accept(sample);
             }
@@ -165,8 +163,8 @@ public final class VitalsRuntime implements AutoCloseable {
         // After the alert engine's listener, so each event's alerts include the rules this sample fired.
         sampler.addListener(stream);
         AlertRoutes alertRoutes = new AlertRoutes(sampler::latest, config.sampleInterval(), clock, responses,
-                onDemand::open);
-        onDemand.routes = alertRoutes;
+                alertingOnce::open);
+        alertingOnce.routes = alertRoutes;
         List<Routes> routes = List.of(
                 new HealthRoutes(info, probes::statuses, () -> problems(probes, sampler, alerting.get(), alertingOff),
                         () -> SamplingStatus.of(sampler, sampling.store(), sampling.notPersisted()), responses),
@@ -230,38 +228,35 @@ public final class VitalsRuntime implements AutoCloseable {
                 : server.url() + " (sign in with the configured token)"));
 
         // Stopped first on detach: no sample reaches the engine once its store and notifier close.
-        started.add(onDemand);
-        onDemand.ready = true;
-        // Opened now, after the server, rather than at the first need: its classes (Jackson's
+        started.add(alertingOnce);
+        // Opened now, after the server, rather than at the first sample: its classes (Jackson's
         // ~600) are best loaded while the application is starting too. Loaded ten seconds later,
         // into an application whose hot code is compiled, they can cost it a deoptimization: in
         // one benchmark fork a Caffeine hit went from 7.8 to 15 ns at that moment and stayed there.
-        onDemand.open();
+        alertingOnce.open();
     }
 
     /**
-     * Opens alerting once, by whichever comes first: the start thread once the server is up, a
-     * request to an alert route (on its worker thread, which then needs not wait for the start
-     * thread), or a sample that finds it still closed after the start. Opening the rule store is
-     * Jackson's first use (~600 classes, ~0.1–0.2 s of CPU on the 2-core benchmark machine), the
-     * slowest step of the start, so the server and the first samples do not wait for it.
+     * Opens alerting once, by whichever comes first: the start thread once the server is up, or a
+     * request to an alert route (on its worker thread, which then need not wait for the start
+     * thread). Opening the rule store is Jackson's first use (~600 classes, ~0.1–0.2 s of CPU on
+     * the 2-core benchmark machine), the slowest step of the start, so the server and the first
+     * samples do not wait for it.
      *
      * <p>Concurrency: {@link #open} and {@link #close} are synchronized; once opened, failed or
      * closed, it never tries again.
      */
-    private final class AlertingOnDemand implements AutoCloseable {
+    private final class AlertingOnce implements AutoCloseable {
         private final AgentConfig config;
         private final Clock clock;
         private final AgentInfo info;
         private final Supplier<String> dashboardUrl;
         private final AtomicReference<Alerting> alerting;
-        /** Set before {@link #ready}, on the start thread. */
+        /** Set on the start thread before the server can route a request to them. */
         volatile AlertRoutes routes;
-        /** The start is over: the next sample may open alerting. */
-        volatile boolean ready;
         private boolean done;
 
-        AlertingOnDemand(AgentConfig config, Clock clock, AgentInfo info, Supplier<String> dashboardUrl,
+        AlertingOnce(AgentConfig config, Clock clock, AgentInfo info, Supplier<String> dashboardUrl,
                 AtomicReference<Alerting> alerting) {
             this.config = config;
             this.clock = clock;
@@ -345,8 +340,9 @@ public final class VitalsRuntime implements AutoCloseable {
 
     /**
      * Opens the alert rules and events under {@code <state.dir>/alerts} (seeding the built-in rules
-     * on the first start) and makes the engine and the notifier, which the caller closes. A directory that cannot be used costs
-     * persistence only: rules then live in a temporary directory and health says so.
+     * on the first start) and makes the engine and the notifier, which the caller closes. A
+     * directory that cannot be used costs persistence only: rules then live in a temporary
+     * directory and health says so.
      */
     private Alerting openAlerting(AgentConfig config, Clock clock, AgentInfo info, Supplier<String> dashboardUrl) {
         Path dir = config.stateDir().resolve("alerts");

@@ -31,7 +31,7 @@ import org.objectweb.asm.Type;
  * their hits and misses from then on; a hook on {@code LocalCache.statsAware(function, recordLoad)}
  * — where Caffeine wraps the loading function on a miss — counts their misses and loads.
  *
- * <p>Types are matched by name and advice uses {@link Object} for Caffeine types, so the agent
+ * <p>Types are matched by name and hooks pass Caffeine's objects as {@link Object}, so the agent
  * core never loads Caffeine.
  */
 public final class CaffeineInstrumentation implements LibraryInstrumentation {
@@ -120,7 +120,7 @@ public final class CaffeineInstrumentation implements LibraryInstrumentation {
     /**
      * Whether a Caffeine cache class is already loaded in this JVM. If none is, every cache the
      * application will ever have is built through the instrumented builder and registered then,
-     * and the lookup advice is not needed (the usual {@code -javaagent} case, where the entry's
+     * and the lookup hooks are not needed (the usual {@code -javaagent} case, where the entry's
      * class gate holds the first load of {@code Caffeine} until the agent is ready).
      */
     public static boolean caffeineLoaded(Instrumentation inst) {

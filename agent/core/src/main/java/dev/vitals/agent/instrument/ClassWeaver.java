@@ -19,16 +19,16 @@ import org.objectweb.asm.Opcodes;
 final class ClassWeaver extends ClassVisitor {
 
     /** The hooks one instrumentation has for this class. */
-    record Hooks(LibraryInstrumentation library, List<MethodHook> hooks) {
+    record LibraryHooks(LibraryInstrumentation library, List<MethodHook> hooks) {
     }
 
-    private final List<Hooks> hooks;
+    private final List<LibraryHooks> hooks;
     private final Map<String, String> fields = new HashMap<>();
     private final Set<String> woven = new LinkedHashSet<>();
     private String owner;
     private boolean frames;
 
-    ClassWeaver(ClassVisitor next, List<Hooks> hooks) {
+    ClassWeaver(ClassVisitor next, List<LibraryHooks> hooks) {
         super(Opcodes.ASM9, next);
         this.hooks = hooks;
     }
@@ -50,7 +50,7 @@ final class ClassWeaver extends ClassVisitor {
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
         MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-        for (Hooks candidate : hooks) {
+        for (LibraryHooks candidate : hooks) {
             for (MethodHook hook : candidate.hooks()) {
                 if (hook.matches(access, name, descriptor)) {
                     woven.add(candidate.library().name());

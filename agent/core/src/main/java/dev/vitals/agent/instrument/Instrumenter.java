@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * classes loaded before us, and undoes it all on detach: {@link #close()} disconnects the
  * transformer and retransforms what it changed, which restores the original bytes.
  *
- * <p>Classes are only ever changed in method bodies (advice), never in shape, which is what
+ * <p>Classes are only ever changed in method bodies (hooks), never in shape, which is what
  * retransformation allows and what makes the reset possible.
  *
  * <p>The state of each instrumentation ({@link HookStatus}) is kept for {@code /api/v1/health}:

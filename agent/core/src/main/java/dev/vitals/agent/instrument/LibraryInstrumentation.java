@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * One instrumented library: which classes (matched by name, so the agent never bundles the
- * library) and which advice. Implementations are {@code XxxInstrumentation} classes holding
+ * library) and which hooks. Implementations are {@code XxxInstrumentation} classes holding
  * type matching and their {@link MethodHook}s only.
  */
 public interface LibraryInstrumentation {

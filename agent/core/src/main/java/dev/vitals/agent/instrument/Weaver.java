@@ -36,8 +36,8 @@ final class Weaver implements ClassFileTransformer {
         void failed(String className, List<LibraryInstrumentation> libraries, Throwable problem);
     }
 
-    /** Never our own classes, nor the JDK's, nor Byte Buddy's (an application or agent may bring it). */
-    private static final String[] IGNORED = {"dev/vitals/agent/", "java/", "jdk/", "sun/", "net/bytebuddy/"};
+    /** Never our own classes, nor the JDK's. */
+    private static final String[] IGNORED = {"dev/vitals/agent/", "java/", "jdk/", "sun/"};
 
     private final List<LibraryInstrumentation> libraries;
     private final Listener listener;
@@ -55,7 +55,7 @@ final class Weaver implements ClassFileTransformer {
             return null;
         }
         inside.set(Boolean.TRUE);
-        List<ClassWeaver.Hooks> hooks = new ArrayList<>();
+        List<ClassWeaver.LibraryHooks> hooks = new ArrayList<>();
         try {
             ClassReader reader = new ClassReader(classfileBuffer);
             if ((reader.getAccess() & Opcodes.ACC_SYNTHETIC) != 0) {
@@ -66,7 +66,7 @@ final class Weaver implements ClassFileTransformer {
             for (LibraryInstrumentation library : libraries) {
                 List<MethodHook> own = library.hooks(candidate);
                 if (!own.isEmpty()) {
-                    hooks.add(new ClassWeaver.Hooks(library, own));
+                    hooks.add(new ClassWeaver.LibraryHooks(library, own));
                 }
             }
             if (hooks.isEmpty()) {
@@ -87,7 +87,7 @@ final class Weaver implements ClassFileTransformer {
             // Failed before any instrumentation claimed it (a class file ASM cannot read, such as
             // one from a newer Java): those that target it by name are told.
             List<LibraryInstrumentation> owners = !hooks.isEmpty()
-                    ? hooks.stream().map(ClassWeaver.Hooks::library).toList()
+                    ? hooks.stream().map(ClassWeaver.LibraryHooks::library).toList()
                     : libraries.stream().filter(library -> library.targets(name)).toList();
             listener.failed(name, owners, problem);
             return null;

@@ -19,7 +19,7 @@ import org.objectweb.asm.Type;
  *
  * <p>HikariCP's data sources ({@code HikariDataSource}, and the {@code DriverDataSource} it opens
  * connections through) and its connection set-up ({@code PoolBase.newConnection}) get a different
- * advice that only marks the thread, so that a proxy around a Hikari pool is not counted a second
+ * hook that only marks the thread, so that a proxy around a Hikari pool is not counted a second
  * time and the connections a pool opens are not counted as borrows: the pool hook has both. The
  * data sources' mark ({@link PoolBorrow}) is on every Hikari borrow, so it is skipped, for one
  * volatile read, until some other data source has been used.

@@ -80,6 +80,11 @@ public final class JdbcTypes {
         synchronized (remembered) {
             known = remembered.computeIfAbsent(type.loader(), any -> new ConcurrentHashMap<>());
         }
+        // Asked once per instrumentation of a class being defined: the first walk answers the others.
+        Integer cached = known.get(type.internalName());
+        if (cached != null) {
+            return cached;
+        }
         int kinds = superKinds(type.superName(), type.interfaces(), type.loader(), known, 0);
         remember(known, type.internalName(), kinds);
         return kinds;

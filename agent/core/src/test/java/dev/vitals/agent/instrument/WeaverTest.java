@@ -3,10 +3,13 @@ package dev.vitals.agent.instrument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vitals.agent.bridge.CacheListener;
 import dev.vitals.agent.bridge.Hooks;
 import dev.vitals.agent.bridge.StatementListener;
+import dev.vitals.agent.caffeine.CaffeineInstrumentation;
 import dev.vitals.agent.jdbc.JdbcTypes;
 import dev.vitals.agent.jdbc.StatementInstrumentation;
+import dev.vitals.weaving.NamedCacheSample;
 import dev.vitals.weaving.WeavingSample;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -89,6 +92,7 @@ class WeaverTest {
     @AfterEach
     void restore() {
         Hooks.statements = StatementListener.NONE;
+        Hooks.caches = CacheListener.NONE;
     }
 
     /** The statement hooks, as the JDBC instrumentation hands them for a class implementing java.sql.Statement. */
@@ -112,8 +116,24 @@ class WeaverTest {
         }
     }
 
+    /** Caffeine's JCache naming hook (a constructor exit reading two fields), as it hands it for CacheProxy. */
+    private static final class SampleNames implements LibraryInstrumentation {
+        private final List<MethodHook> hooks = new CaffeineInstrumentation.JCacheNames().hooks(new ClassCandidate(
+                "com/github/benmanes/caffeine/jcache/CacheProxy", 0, "java/lang/Object", new String[0], null, null));
+
+        @Override
+        public String name() {
+            return "names";
+        }
+
+        @Override
+        public List<MethodHook> hooks(ClassCandidate type) {
+            return type.name().equals(NamedCacheSample.class.getName()) ? hooks : List.of();
+        }
+    }
+
     private Weaver weaver() {
-        return new Weaver(List.of(new SampleStatements()), new Weaver.Listener() {
+        return new Weaver(List.of(new SampleStatements(), new SampleNames()), new Weaver.Listener() {
             @Override
             public void woven(String className, Set<String> libraries, boolean retransformed) {
                 woven.add(className + " " + libraries);
@@ -138,13 +158,19 @@ class WeaverTest {
 
     /** The woven sample, defined by a loader of its own (child first for the sample only). */
     private Object wovenSample() throws Exception {
-        byte[] bytes = weaver().transform(getClass().getClassLoader(), SAMPLE.replace('.', '/'), null, null, original());
+        return woven(WeavingSample.class).getConstructor().newInstance();
+    }
+
+    /** {@code type} woven and defined by a loader of its own, child first for it only: the JVM verifies it. */
+    private Class<?> woven(Class<?> type) throws Exception {
+        String sample = type.getName();
+        byte[] bytes = weaver().transform(getClass().getClassLoader(), sample.replace('.', '/'), null, null, bytes(type));
         assertThat(failures).isEmpty();
         assertThat(bytes).isNotNull();
         ClassLoader loader = new ClassLoader(getClass().getClassLoader()) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (name.equals(SAMPLE)) {
+                if (name.equals(sample)) {
                     synchronized (getClassLoadingLock(name)) {
                         Class<?> done = findLoadedClass(name);
                         return done != null ? done : defineClass(name, bytes, 0, bytes.length);
@@ -153,7 +179,7 @@ class WeaverTest {
                 return super.loadClass(name, resolve);
             }
         };
-        return loader.loadClass(SAMPLE).getConstructor().newInstance();
+        return loader.loadClass(sample);
     }
 
     private static Object call(Object target, String name, Class<?>[] types, Object... arguments) throws Throwable {
@@ -219,6 +245,58 @@ class WeaverTest {
                 "executing", "executed WeavingSample sql= ab  start=0 thrown=null rows=2",
                 "executing", "executed WeavingSample sql=fail start=0 thrown=failed: fail rows=0",
                 "batchAdded insert", "closed");
+    }
+
+    @Test
+    void aConstructorHookReadsTheFieldsTheConstructorStored() throws Exception {
+        List<String> named = new ArrayList<>();
+        Hooks.caches = new CacheListener() {
+            @Override
+            public Object statsSupplier(Object builder) {
+                return null;
+            }
+
+            @Override
+            public boolean isStatsSupplier(Object supplier) {
+                return false;
+            }
+
+            @Override
+            public void statsCounterCreated(Object counter) {
+            }
+
+            @Override
+            public void built(Object builder, Object cache) {
+            }
+
+            @Override
+            public void named(Object cache, String name, String framework) {
+                named.add(cache + " " + name + " " + framework);
+            }
+
+            @Override
+            public void lookedUp(Object localCache, boolean recordStats, boolean hit) {
+            }
+
+            @Override
+            public void computing(Object localCache, boolean recordStats) {
+            }
+
+            @Override
+            public Object loading(Object localCache, Object mappingFunction, boolean recordLoad) {
+                return mappingFunction;
+            }
+        };
+        Class<?> sample = woven(NamedCacheSample.class);
+
+        Object direct = sample.getConstructor(String.class, Object.class).newInstance("orders", "cache-1");
+        Object delegating = sample.getConstructor(Object.class).newInstance("cache-2");
+
+        assertThat(direct).hasToString("orders=cache-1");
+        assertThat(delegating).hasToString("unnamed=cache-2");
+        // Every constructor is hooked: the delegating one reports after the one it calls, with the same fields.
+        assertThat(named).containsExactly("cache-1 orders jcache", "cache-2 unnamed jcache", "cache-2 unnamed jcache");
+        assertThat(woven).containsExactly(NamedCacheSample.class.getName() + " [names]");
     }
 
     @Test
